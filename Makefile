@@ -1,0 +1,53 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is a step of those.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test install install-test messages migrate demo lint format clean
+
+run: install messages migrate demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: install-test messages
+	$(BIN)/pytest
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed
+
+# English is a translation of the Swedish source texts; without gettext the site is Swedish only.
+messages: install
+	@if command -v msgfmt >/dev/null; then \
+		$(MANAGE) compilemessages --ignore=$(VENV) -v0; \
+	else \
+		echo "msgfmt (gettext) not found: English translations not compiled."; \
+	fi
+
+migrate: install
+	$(MANAGE) migrate --noinput -v0
+
+demo: install
+	$(MANAGE) load_demo
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,67 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from followup.models import Outcome, YearlyFollowUp
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(admin.ModelAdmin):
+    list_display = [
+        "indicator",
+        "promise",
+        "year",
+        "period",
+        "value_label",
+        "status",
+        "entered_by",
+        "entered_at",
+    ]
+    list_filter = [
+        "year",
+        "period",
+        "status_override",
+        "indicator__commitment__promise__area",
+        "indicator__commitment__promise__state",
+    ]
+    list_select_related = ["indicator__commitment__promise__area", "entered_by"]
+    search_fields = [
+        "indicator__name",
+        "comment",
+        "override_reason",
+        "indicator__commitment__title",
+    ]
+    autocomplete_fields = ["indicator"]
+    readonly_fields = ["entered_by", "entered_at"]
+    fields = [
+        "indicator",
+        ("year", "period"),
+        "value",
+        "comment",
+        ("status_override", "override_reason"),
+        ("entered_by", "entered_at"),
+    ]
+
+    @admin.display(description=_("medborgarlöfte"))
+    def promise(self, outcome):
+        return outcome.indicator.commitment.promise
+
+    @admin.display(description=_("värde"), ordering="value")
+    def value_label(self, outcome):
+        return outcome.value_label
+
+    @admin.display(description=_("bedömning"))
+    def status(self, outcome):
+        return outcome.assessment().label
+
+    def save_model(self, request, obj, form, change):
+        obj.entered_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(YearlyFollowUp)
+class YearlyFollowUpAdmin(admin.ModelAdmin):
+    list_display = ["promise", "year", "approved_on", "state"]
+    list_filter = ["state", "year", "promise__area"]
+    list_select_related = ["promise__area"]
+    search_fields = ["summary", "promise__area__name", "promise__title"]
+    autocomplete_fields = ["promise"]

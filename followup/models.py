@@ -1,0 +1,234 @@
+"""What happened: outcomes per indicator and period, and the council's yearly follow-up."""
+
+import calendar
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from followup import status
+from promises.models import Indicator, Promise, PublicationState
+
+
+class Period(models.TextChoices):
+    """The part of a year an outcome covers: the whole year, or an interim follow-up."""
+
+    YEAR = "year", _("Helår")
+    T1 = "t1", _("Tertial 1 (jan–apr)")
+    T2 = "t2", _("Tertial 2 (maj–aug)")
+    T3 = "t3", _("Tertial 3 (sep–dec)")
+    Q1 = "q1", _("Kvartal 1 (jan–mar)")
+    Q2 = "q2", _("Kvartal 2 (apr–jun)")
+    Q3 = "q3", _("Kvartal 3 (jul–sep)")
+    Q4 = "q4", _("Kvartal 4 (okt–dec)")
+
+    def last_day(self, year):
+        month = PERIOD_LAST_MONTH[self]
+        return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+PERIOD_LAST_MONTH = {"year": 12, "t1": 4, "t2": 8, "t3": 12, "q1": 3, "q2": 6, "q3": 9, "q4": 12}
+
+
+class OutcomeQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(indicator__commitment__promise__state=PublicationState.PUBLISHED)
+
+
+class Outcome(models.Model):
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indikator"), on_delete=models.CASCADE, related_name="outcomes"
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    period = models.CharField(
+        _("period"),
+        max_length=10,
+        choices=Period.choices,
+        default=Period.YEAR,
+        help_text=_("Helår, eller ett tertial eller kvartal vid delårsuppföljning."),
+    )
+    value = models.DecimalField(
+        _("värde"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Antal, procent eller för ja/nej: 1 = ja, 0 = nej."),
+    )
+    comment = models.TextField(
+        _("kommentar"), blank=True, help_text=_("Rådets kommentar till utfallet, för invånarna.")
+    )
+    status_override = models.CharField(
+        _("ändrad bedömning"),
+        max_length=20,
+        choices=status.Override.choices,
+        blank=True,
+        help_text=_("Lämnas tom för att bedömningen räknas fram ur värdet och målet."),
+    )
+    override_reason = models.TextField(
+        _("motivering till ändrad bedömning"),
+        blank=True,
+        help_text=_("Krävs när bedömningen ändras, till exempel ”ej genomfört på grund av covid”."),
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("inmatat av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    entered_at = models.DateTimeField(_("senast ändrat"), auto_now=True)
+
+    objects = OutcomeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("utfall")
+        verbose_name_plural = _("utfall")
+        ordering = ["indicator", "year", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "period"],
+                name="outcome_one_per_indicator_and_period",
+                violation_error_message=_(
+                    "Det finns redan ett utfall för den här indikatorn och perioden."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=0),
+                name="outcome_value_not_negative",
+                violation_error_message=_("Ett utfall kan inte vara negativt."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status_override="") | ~Q(override_reason=""),
+                name="outcome_override_needs_reason",
+                violation_error_message=_("En ändrad bedömning kräver en motivering."),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=False) | ~Q(comment="") | ~Q(status_override=""),
+                name="outcome_not_empty",
+                violation_error_message=_("Ange ett värde, en kommentar eller en bedömning."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} – {self.year} {self.get_period_display().lower()}"
+
+    def clean(self):
+        if self.indicator_id is None or self.year is None:
+            return
+        indicator = self.indicator
+        promise = indicator.commitment.promise
+        errors = {}
+        if not promise.covers_year(self.year):
+            errors["year"] = _("Året %(year)s ligger utanför löftets period %(period)s.") % {
+                "year": self.year,
+                "period": promise.period_label,
+            }
+        value_error = self.value_error(indicator, self.value)
+        if value_error:
+            errors["value"] = value_error
+        if self.status_override and indicator.is_context:
+            errors["status_override"] = _("Ett sammanhangsmått har inget mål och kan inte bedömas.")
+        if self.status_override and not self.override_reason.strip():
+            errors["override_reason"] = _("Skriv varför bedömningen ändras.")
+        if errors:
+            raise ValidationError(errors)
+
+    @staticmethod
+    def value_error(indicator, value):
+        """What is wrong with a value for this indicator, in words for a council member."""
+        if value is None:
+            return None
+        kind = Indicator.Kind
+        if value < 0:
+            return _("Ett utfall kan inte vara negativt.")
+        if indicator.kind == kind.COUNT and value != value.to_integral():
+            return _("Ett antal anges i hela tal.")
+        if indicator.kind == kind.PERCENT and value > 100:
+            return _("En andel i procent ska ligga mellan 0 och 100.")
+        if indicator.kind == kind.YES_NO and value not in (Decimal(0), Decimal(1)):
+            return _("Ett ja/nej-mått har värdet 1 (ja) eller 0 (nej).")
+        if indicator.kind == kind.TEXT:
+            return _("Ett textmått har inget sifferutfall; skriv utfallet som kommentar.")
+        return None
+
+    @property
+    def period_end(self):
+        return Period(self.period).last_day(self.year)
+
+    def assessment(self, today=None):
+        today = today or timezone.localdate()
+        return status.assess(self.indicator, self, self.period_end, today)
+
+    @property
+    def value_label(self):
+        return self.indicator.format_value(self.value)
+
+
+class YearlyFollowUpQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(
+            state=PublicationState.PUBLISHED, promise__state=PublicationState.PUBLISHED
+        )
+
+
+class YearlyFollowUp(models.Model):
+    promise = models.ForeignKey(
+        Promise,
+        verbose_name=_("medborgarlöfte"),
+        on_delete=models.CASCADE,
+        related_name="followups",
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    summary = models.TextField(
+        _("sammanfattning"),
+        blank=True,
+        help_text=_("Rådets sammanfattning av året, för invånarna."),
+    )
+    approved_on = models.DateField(
+        _("godkänd av rådet den"),
+        null=True,
+        blank=True,
+        help_text=_("Datum för det möte där det lokala brottsförebyggande rådet godkände den."),
+    )
+    state = models.CharField(
+        _("publicering"),
+        max_length=20,
+        choices=PublicationState.choices,
+        default=PublicationState.DRAFT,
+    )
+
+    objects = YearlyFollowUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("årsuppföljning")
+        verbose_name_plural = _("årsuppföljningar")
+        ordering = ["promise", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["promise", "year"],
+                name="followup_one_per_promise_and_year",
+                violation_error_message=_("Löftet har redan en uppföljning för det året."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Uppföljning %(year)s av %(promise)s") % {
+            "year": self.year,
+            "promise": self.promise,
+        }
+
+    def clean(self):
+        if self.promise_id and self.year and not self.promise.covers_year(self.year):
+            raise ValidationError(
+                {
+                    "year": _("Året %(year)s ligger utanför löftets period %(period)s.")
+                    % {"year": self.year, "period": self.promise.period_label}
+                }
+            )

@@ -1,0 +1,132 @@
+"""How an outcome is judged against its indicator's target: the one place statuses come from.
+
+Pure functions over an indicator, an optional outcome and a date, so every rule can be tested
+without a database. Templates and exports only show what `assess` returns.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from promises.models import Indicator
+from promises.numbers import format_number, format_signed
+
+
+class Status(models.TextChoices):
+    MET = "met", _("Uppfyllt")
+    PARTLY_MET = "partly_met", _("Delvis uppfyllt")
+    NOT_MET = "not_met", _("Ej uppfyllt")
+    NOT_CARRIED_OUT = "not_carried_out", _("Ej genomfört")
+    IN_PROGRESS = "in_progress", _("Pågående")
+    NOT_REPORTED = "not_reported", _("Ej rapporterat")
+    NO_TARGET = "no_target", _("Inget mål")
+
+
+class Override(models.TextChoices):
+    """The judgements a council may set by hand, always with a reason."""
+
+    MET = Status.MET.value, Status.MET.label
+    PARTLY_MET = Status.PARTLY_MET.value, Status.PARTLY_MET.label
+    NOT_MET = Status.NOT_MET.value, Status.NOT_MET.label
+    NOT_CARRIED_OUT = Status.NOT_CARRIED_OUT.value, Status.NOT_CARRIED_OUT.label
+
+
+# Rules where a figure reached during the period cannot be lost again before it ends
+# (counts accumulate), so "met" may be shown before the period is over.
+EARLY_MET_RULES = {Indicator.Rule.AT_LEAST, Indicator.Rule.INCREASE, Indicator.Rule.DONE}
+
+ONE_DECIMAL = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class Change:
+    """An outcome against its baseline: 2014 → 2483 is +469, +23.3 %."""
+
+    baseline: Decimal
+    value: Decimal
+    absolute: Decimal
+    percent: Decimal | None  # None when the baseline is 0
+
+    def __str__(self):
+        text = f"{format_number(self.baseline)} → {format_number(self.value)}: "
+        text += format_signed(self.absolute)
+        if self.percent is not None:
+            text += f", {format_signed(self.percent)} %"
+        return text
+
+
+@dataclass(frozen=True)
+class Assessment:
+    status: Status
+    progress: Decimal | None  # share of an "at least" target reached, in percent
+    change: Change | None
+    overridden: bool = False
+
+    @property
+    def label(self):
+        return Status(self.status).label
+
+
+def target_met(indicator, value):
+    """Whether a value meets the indicator's target; None for a context figure."""
+    rule, target, baseline = indicator.rule, indicator.target_value, indicator.baseline_value
+    Rule = Indicator.Rule
+    if rule == Rule.AT_LEAST:
+        return value >= target
+    if rule == Rule.AT_MOST:
+        return value <= target
+    if rule == Rule.INCREASE:
+        if target is None:
+            return value > baseline
+        step = baseline * target / 100 if indicator.target_in_percent else target
+        return value >= baseline + step
+    if rule == Rule.DECREASE:
+        if target is None:
+            return value < baseline
+        step = baseline * target / 100 if indicator.target_in_percent else target
+        return value <= baseline - step
+    if rule == Rule.DONE:
+        return value == 1
+    return None
+
+
+def progress(indicator, value):
+    """104 of an "at least 200" target is 52 %; None where progress means nothing."""
+    if indicator.rule != Indicator.Rule.AT_LEAST or value is None or not indicator.target_value:
+        return None
+    return (Decimal(value) * 100 / indicator.target_value).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+
+
+def change(indicator, value):
+    if indicator.baseline_value is None or value is None:
+        return None
+    baseline = indicator.baseline_value
+    absolute = Decimal(value) - baseline
+    percent = None
+    if baseline:
+        percent = (absolute * 100 / baseline).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+    return Change(baseline=baseline, value=Decimal(value), absolute=absolute, percent=percent)
+
+
+def assess(indicator, outcome, period_end, today):
+    """The status, progress and change of one indicator for one period.
+
+    `outcome` may be None (nothing entered); `period_end` is the last day of the year, tertial or
+    quarter being followed up; `today` decides whether that period is over.
+    """
+    value = outcome.value if outcome is not None else None
+    numbers = {"progress": progress(indicator, value), "change": change(indicator, value)}
+    if outcome is not None and outcome.status_override:
+        return Assessment(Status(outcome.status_override), overridden=True, **numbers)
+    if indicator.is_context:
+        return Assessment(Status.NO_TARGET, **numbers)
+    ongoing = today <= period_end
+    if value is None:
+        return Assessment(Status.IN_PROGRESS if ongoing else Status.NOT_REPORTED, **numbers)
+    if target_met(indicator, value):
+        if ongoing and indicator.rule not in EARLY_MET_RULES:
+            return Assessment(Status.IN_PROGRESS, **numbers)
+        return Assessment(Status.MET, **numbers)
+    return Assessment(Status.IN_PROGRESS if ongoing else Status.NOT_MET, **numbers)

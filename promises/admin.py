@@ -1,0 +1,140 @@
+from django.contrib import admin
+from django.urls import path, reverse
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from followup.entry import followup_entry_view
+from promises.models import Area, Commitment, Indicator, Party, Promise, Signatory, Theme
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "parent"]
+    list_filter = ["kind"]
+    list_select_related = ["parent"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["municipalities"]
+
+
+@admin.register(Party)
+class PartyAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class SignatoryInline(admin.TabularInline):
+    model = Signatory
+    extra = 0
+    fields = ["order", "name", "role", "party"]
+
+
+class CommitmentInline(admin.TabularInline):
+    model = Commitment
+    extra = 0
+    fields = ["order", "title", "theme", "parties"]
+    show_change_link = True
+
+
+@admin.register(Promise)
+class PromiseAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "area", "period", "signed_on", "state", "followup_links"]
+    list_filter = ["state", "area", "start_year"]
+    list_select_related = ["area"]
+    search_fields = ["title", "area__name", "background"]
+    date_hierarchy = "signed_on"
+    inlines = [SignatoryInline, CommitmentInline]
+    fieldsets = [
+        (None, {"fields": ["area", ("start_year", "end_year"), "title", "state"]}),
+        (_("Undertecknande"), {"fields": ["signed_on", "background"]}),
+    ]
+
+    @admin.display(description=_("period"), ordering="start_year")
+    def period(self, promise):
+        return promise.period_label
+
+    @admin.display(description=_("mata in uppföljning"))
+    def followup_links(self, promise):
+        return format_html_join(
+            " ",
+            '<a href="{}">{}</a>',
+            ((followup_entry_url(promise, year), year) for year in promise.years),
+        )
+
+    def get_urls(self):
+        entry = path(
+            "<int:promise_id>/uppfoljning/<int:year>/",
+            self.admin_site.admin_view(followup_entry_view),
+            name="promises_promise_followup",
+        )
+        return [entry, *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        promise = self.get_object(request, object_id)
+        links = []
+        if promise is not None:
+            links = [(year, followup_entry_url(promise, year)) for year in promise.years]
+        extra_context = {**(extra_context or {}), "followup_links": links}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+def followup_entry_url(promise, year):
+    return reverse("admin:promises_promise_followup", args=[promise.pk, year])
+
+
+class IndicatorInline(admin.StackedInline):
+    model = Indicator
+    extra = 0
+    fields = [
+        ("order", "name"),
+        ("kind", "unit", "scope"),
+        ("rule", "target_value", "target_in_percent"),
+        ("baseline_value", "baseline_year"),
+    ]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "promise", "theme", "responsible"]
+    list_filter = ["promise__area", "promise__start_year", "promise__state", "theme", "parties"]
+    list_select_related = ["promise__area", "theme"]
+    search_fields = ["title", "text", "purpose", "promise__area__name"]
+    autocomplete_fields = ["promise"]
+    filter_horizontal = ["parties"]
+    inlines = [IndicatorInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("parties")
+
+    @admin.display(description=_("ansvariga parter"))
+    def responsible(self, commitment):
+        return ", ".join(party.name for party in commitment.parties.all())
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["name", "commitment", "promise", "kind", "target", "baseline"]
+    list_filter = ["kind", "rule", "commitment__promise__area", "commitment__promise__start_year"]
+    list_select_related = ["commitment__promise__area"]
+    search_fields = ["name", "scope", "commitment__title"]
+    autocomplete_fields = ["commitment"]
+
+    @admin.display(description=_("medborgarlöfte"), ordering="commitment__promise")
+    def promise(self, indicator):
+        return indicator.commitment.promise
+
+    @admin.display(description=_("mål"))
+    def target(self, indicator):
+        return indicator.target_label
+
+    @admin.display(description=_("utgångsvärde"))
+    def baseline(self, indicator):
+        return indicator.baseline_label or "–"

@@ -1,0 +1,389 @@
+"""Promises, their commitments and the indicators that make a commitment measurable."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from promises.numbers import format_number
+
+MAX_PERIOD_YEARS = 3
+
+
+class Area(models.Model):
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Kommun")
+        POLICE_AREA = "police_area", _("Lokalpolisområde")
+        DISTRICT = "district", _("Stadsdel")
+
+    name = models.CharField(_("namn"), max_length=200, unique=True)
+    slug = models.SlugField(
+        _("kortnamn i adresser"),
+        max_length=100,
+        unique=True,
+        help_text=_("Används i webbadresser, till exempel ”eskilstuna”."),
+    )
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("ingår i"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="districts",
+        help_text=_("För en stadsdel: den kommun den ligger i."),
+    )
+    municipalities = models.ManyToManyField(
+        "self",
+        verbose_name=_("omfattar kommuner"),
+        symmetrical=False,
+        blank=True,
+        related_name="police_areas",
+        limit_choices_to={"kind": Kind.MUNICIPALITY},
+        help_text=_("För ett lokalpolisområde: de kommuner det omfattar."),
+    )
+
+    class Meta:
+        verbose_name = _("område")
+        verbose_name_plural = _("områden")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Party(models.Model):
+    class Kind(models.TextChoices):
+        POLICE = "police", _("Polisen")
+        MUNICIPALITY = "municipality", _("Kommun")
+        OTHER = "other", _("Övrig part")
+
+    name = models.CharField(_("namn"), max_length=200, unique=True)
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = _("part")
+        verbose_name_plural = _("parter")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Theme(models.Model):
+    name = models.CharField(_("namn"), max_length=200, unique=True)
+    slug = models.SlugField(_("kortnamn i adresser"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("fokusområde")
+        verbose_name_plural = _("fokusområden")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PublicationState(models.TextChoices):
+    DRAFT = "draft", _("Utkast")
+    PUBLISHED = "published", _("Publicerad")
+
+
+class PromiseQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(state=PublicationState.PUBLISHED)
+
+
+class Promise(models.Model):
+    area = models.ForeignKey(
+        Area, verbose_name=_("område"), on_delete=models.PROTECT, related_name="promises"
+    )
+    start_year = models.PositiveSmallIntegerField(_("första år"))
+    end_year = models.PositiveSmallIntegerField(
+        _("sista år"), help_text=_("Samma som första år för ett ettårigt löfte; högst tre år.")
+    )
+    title = models.CharField(
+        _("rubrik"), max_length=300, blank=True, help_text=_("Lämnas tom för en standardrubrik.")
+    )
+    signed_on = models.DateField(_("undertecknat den"), null=True, blank=True)
+    background = models.TextField(
+        _("bakgrund"), blank=True, help_text=_("Lägesbild och prioriteringar, för invånarna.")
+    )
+    state = models.CharField(
+        _("publicering"),
+        max_length=20,
+        choices=PublicationState.choices,
+        default=PublicationState.DRAFT,
+        help_text=_("Ett utkast syns aldrig för allmänheten."),
+    )
+
+    objects = PromiseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("medborgarlöfte")
+        verbose_name_plural = _("medborgarlöften")
+        ordering = ["area__name", "-start_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "start_year"],
+                name="promise_one_per_area_and_start_year",
+                violation_error_message=_(
+                    "Området har redan ett medborgarlöfte som börjar det året."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_year__gte=models.F("start_year"))
+                & Q(end_year__lte=models.F("start_year") + (MAX_PERIOD_YEARS - 1)),
+                name="promise_period_one_to_three_years",
+                violation_error_message=_(
+                    "Perioden ska vara ett till tre kalenderår: sista år får inte vara före första "
+                    "år och högst två år efter."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or _("Medborgarlöfte %(area)s %(period)s") % {
+            "area": self.area.name,
+            "period": self.period_label,
+        }
+
+    @property
+    def period_label(self):
+        if self.start_year == self.end_year:
+            return str(self.start_year)
+        return f"{self.start_year}–{self.end_year}"
+
+    @property
+    def years(self):
+        return range(self.start_year, self.end_year + 1)
+
+    def covers_year(self, year):
+        return self.start_year <= year <= self.end_year
+
+    @property
+    def is_published(self):
+        return self.state == PublicationState.PUBLISHED
+
+
+class Signatory(models.Model):
+    promise = models.ForeignKey(
+        Promise,
+        verbose_name=_("medborgarlöfte"),
+        on_delete=models.CASCADE,
+        related_name="signatories",
+    )
+    name = models.CharField(_("namn"), max_length=200)
+    role = models.CharField(
+        _("roll"), max_length=200, help_text=_("Till exempel ”kommunstyrelsens ordförande”.")
+    )
+    party = models.ForeignKey(Party, verbose_name=_("part"), on_delete=models.PROTECT)
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        verbose_name = _("undertecknare")
+        verbose_name_plural = _("undertecknare")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return f"{self.name}, {self.role}"
+
+
+class Commitment(models.Model):
+    promise = models.ForeignKey(
+        Promise,
+        verbose_name=_("medborgarlöfte"),
+        on_delete=models.CASCADE,
+        related_name="commitments",
+    )
+    order = models.PositiveSmallIntegerField(
+        _("nummer"), help_text=_("Åtagandets nummer i löftet: 1, 2, 3 …")
+    )
+    title = models.CharField(
+        _("kort namn"),
+        max_length=200,
+        help_text=_("Visas i listor, till exempel ”Trafikkontroller”."),
+    )
+    text = models.TextField(_("löftestext"), help_text=_("Åtagandet så som det står i löftet."))
+    purpose = models.TextField(_("syfte"), blank=True)
+    theme = models.ForeignKey(
+        Theme,
+        verbose_name=_("fokusområde"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitments",
+    )
+    parties = models.ManyToManyField(
+        Party, verbose_name=_("ansvariga parter"), related_name="commitments"
+    )
+
+    class Meta:
+        verbose_name = _("åtagande")
+        verbose_name_plural = _("åtaganden")
+        ordering = ["promise", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["promise", "order"],
+                name="commitment_unique_order_in_promise",
+                violation_error_message=_("Löftet har redan ett åtagande med det numret."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order}. {self.title}"
+
+
+class Indicator(models.Model):
+    class Kind(models.TextChoices):
+        COUNT = "count", _("Antal")
+        PERCENT = "percent", _("Procent")
+        YES_NO = "yes_no", _("Ja/nej")
+        TEXT = "text", _("Text")
+
+    class Rule(models.TextChoices):
+        AT_LEAST = "at_least", _("Minst")
+        AT_MOST = "at_most", _("Högst")
+        INCREASE = "increase", _("Öka jämfört med utgångsvärdet")
+        DECREASE = "decrease", _("Minska jämfört med utgångsvärdet")
+        DONE = "done", _("Genomfört (ja/nej)")
+        NONE = "none", _("Inget mål (sammanhangsmått)")
+
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("åtagande"),
+        on_delete=models.CASCADE,
+        related_name="indicators",
+    )
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    name = models.CharField(_("namn"), max_length=300)
+    unit = models.CharField(
+        _("enhet"), max_length=50, blank=True, help_text=_("Till exempel ”st”, ”%” eller ”möten”.")
+    )
+    kind = models.CharField(_("slag av mått"), max_length=20, choices=Kind.choices)
+    rule = models.CharField(
+        _("målregel"),
+        max_length=20,
+        choices=Rule.choices,
+        help_text=_("Hur utfallet bedöms. ”Inget mål” för siffror som bara ger sammanhang."),
+    )
+    target_value = models.DecimalField(
+        _("målvärde"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "För ”minst” och ”högst”: gränsen. För ”öka” och ”minska”: den förändring som "
+            "utlovats (tom = varje förändring åt rätt håll räcker)."
+        ),
+    )
+    target_in_percent = models.BooleanField(
+        _("förändringen i procent"),
+        default=False,
+        help_text=_("För ”öka” och ”minska”: målvärdet är procent av utgångsvärdet."),
+    )
+    baseline_value = models.DecimalField(
+        _("utgångsvärde"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    baseline_year = models.PositiveSmallIntegerField(_("basår"), null=True, blank=True)
+    scope = models.CharField(
+        _("avgränsning"),
+        max_length=200,
+        blank=True,
+        help_text=_("Var eller för vilka måttet gäller, till exempel ”prioriterade stadsdelar”."),
+    )
+
+    class Meta:
+        verbose_name = _("indikator")
+        verbose_name_plural = _("indikatorer")
+        ordering = ["commitment", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(rule__in=["at_least", "at_most"]) | Q(target_value__isnull=False),
+                name="indicator_limit_rules_need_target",
+                violation_error_message=_("Målregeln ”minst” eller ”högst” kräver ett målvärde."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(rule__in=["increase", "decrease"]) | Q(baseline_value__isnull=False),
+                name="indicator_change_rules_need_baseline",
+                violation_error_message=_(
+                    "Målregeln ”öka” eller ”minska” kräver ett utgångsvärde."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(target_value__isnull=True) | Q(target_value__gte=0),
+                name="indicator_target_not_negative",
+                violation_error_message=_("Målvärdet kan inte vara negativt."),
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_value__isnull=True) | Q(baseline_value__gte=0),
+                name="indicator_baseline_not_negative",
+                violation_error_message=_("Utgångsvärdet kan inte vara negativt."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        if self.rule == self.Rule.DONE and self.kind != self.Kind.YES_NO:
+            errors["rule"] = _("Målregeln ”genomfört” kräver slaget ”ja/nej”.")
+        elif self.kind == self.Kind.YES_NO and self.rule not in (self.Rule.DONE, self.Rule.NONE):
+            errors["rule"] = _("Ett ja/nej-mått har målregeln ”genomfört” eller ”inget mål”.")
+        elif self.kind == self.Kind.TEXT and self.rule != self.Rule.NONE:
+            errors["rule"] = _("Ett textmått kan inte bedömas; välj ”inget mål”.")
+        if self.kind == self.Kind.PERCENT:
+            if self.baseline_value is not None and self.baseline_value > 100:
+                errors["baseline_value"] = _("En andel i procent ligger mellan 0 och 100.")
+            limit_rule = self.rule in (self.Rule.AT_LEAST, self.Rule.AT_MOST)
+            if limit_rule and self.target_value is not None and self.target_value > 100:
+                errors["target_value"] = _("En andel i procent ligger mellan 0 och 100.")
+        if self.baseline_value is not None and self.baseline_year is None:
+            errors["baseline_year"] = _("Ange vilket år utgångsvärdet gäller.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_context(self):
+        return self.rule == self.Rule.NONE
+
+    @property
+    def has_numeric_value(self):
+        return self.kind in (self.Kind.COUNT, self.Kind.PERCENT)
+
+    def format_value(self, value):
+        """A value in this indicator's unit, e.g. "2 483 st", "61,5 %" or "ja"."""
+        if value is None:
+            return "–"
+        if self.kind == self.Kind.YES_NO:
+            return str(_("ja") if value else _("nej"))
+        return " ".join(part for part in (format_number(value), self.unit) if part)
+
+    @property
+    def baseline_label(self):
+        """The baseline with its year, e.g. "2 014 st (2020)", or "" when there is none."""
+        if self.baseline_value is None:
+            return ""
+        return f"{self.format_value(self.baseline_value)} ({self.baseline_year})"
+
+    @property
+    def target_label(self):
+        """The target in words, e.g. "minst 200 st" or "öka från 2 014 st (2020)"."""
+        rule = self.Rule
+        target = self.format_value(self.target_value) if self.target_value is not None else ""
+        if self.target_in_percent and self.target_value is not None:
+            target = f"{format_number(self.target_value)} %"
+        labels = {
+            rule.AT_LEAST: _("minst %(target)s"),
+            rule.AT_MOST: _("högst %(target)s"),
+            rule.INCREASE: _("öka med %(target)s från %(baseline)s")
+            if target
+            else _("öka från %(baseline)s"),
+            rule.DECREASE: _("minska med %(target)s från %(baseline)s")
+            if target
+            else _("minska från %(baseline)s"),
+            rule.DONE: _("genomfört"),
+            rule.NONE: _("inget mål (sammanhang)"),
+        }
+        return str(labels[self.rule]) % {"target": target, "baseline": self.baseline_label}

@@ -1,0 +1,40 @@
+import pytest
+from django.core.management import call_command
+
+from promises.models import Area, Commitment, Indicator, Party, Promise
+
+
+@pytest.fixture
+def demo(db):
+    """The Eskilstuna 2021 demo, as `make run` loads it."""
+    call_command("loaddata", "eskilstuna-2021", verbosity=0)
+    return Promise.objects.get(area__slug="eskilstuna", start_year=2021)
+
+
+@pytest.fixture
+def admin_client(client, django_user_model):
+    """A council member with every right: the superuser of the admin tests."""
+    user = django_user_model.objects.create_superuser("radsmedlem", password="hemligt-losen-1")
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def make_indicator(db):
+    """Builds a saved indicator in a promise of its own; keyword arguments set its fields."""
+
+    def make(start_year=2023, end_year=2024, **fields):
+        area, _ = Area.objects.get_or_create(
+            slug="vasteras", defaults={"name": "Västerås stad", "kind": Area.Kind.MUNICIPALITY}
+        )
+        promise = Promise.objects.create(area=area, start_year=start_year, end_year=end_year)
+        commitment = Commitment.objects.create(promise=promise, order=1, title="Åtagande", text="…")
+        commitment.parties.add(
+            Party.objects.get_or_create(name="Polismyndigheten", kind="police")[0]
+        )
+        defaults = {"name": "Trafikkontroller", "unit": "st", "kind": "count", "rule": "at_least"}
+        defaults.update(target_value=200 if fields.get("rule", "at_least") == "at_least" else None)
+        return Indicator.objects.create(commitment=commitment, **{**defaults, **fields})
+
+    return make
