@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from followup import status
 from followup.models import Outcome, Period, YearlyFollowUp
 from promises.models import Indicator, Promise
+from promises.numbers import strip_zeros
 
 
 class OutcomeEntryForm(forms.ModelForm):
@@ -47,7 +48,12 @@ class OutcomeEntryForm(forms.ModelForm):
         elif indicator.kind == Indicator.Kind.TEXT:
             del self.fields["value"]
         else:
+            # Council members write "61,5": accept and show numbers the Swedish way.
+            self.fields["value"].localize = True
+            self.fields["value"].widget.is_localized = True
             self.fields["value"].widget.attrs.update(size=8, inputmode="decimal")
+            if self.instance.value is not None:
+                self.initial["value"] = strip_zeros(self.instance.value)
         if indicator.is_context:
             del self.fields["status_override"]
             del self.fields["override_reason"]

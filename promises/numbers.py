@@ -5,12 +5,17 @@ from decimal import Decimal
 from django.utils.formats import number_format
 
 
+def strip_zeros(value):
+    """2483.00 → 2483 and 61.50 → 61.5, without turning 2500 into 2.5E+3."""
+    value = Decimal(value)
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+
+
 def format_number(value):
     """Drop trailing zeros and group thousands in the active language: 2483.00 → "2 483"."""
     if value is None:
         return ""
-    value = Decimal(value)
-    normalized = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+    normalized = strip_zeros(value)
     decimals = max(0, -normalized.as_tuple().exponent)
     return number_format(normalized, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 

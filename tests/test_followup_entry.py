@@ -1,0 +1,186 @@
+"""The follow-up entry page: good input is saved at once, bad input saves nothing."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from followup.models import Outcome, YearlyFollowUp
+
+
+def entry_url(promise, year):
+    return reverse("admin:promises_promise_followup", args=[promise.pk, year])
+
+
+def form_data(indicators, **overrides):
+    """The POST of an untouched page for these indicators, with some fields changed.
+
+    Overrides are keyed "<indicator pk>__<field>"; the yearly follow-up fields are not sent.
+    """
+    data = {}
+    for indicator in indicators:
+        prefix = f"indikator-{indicator.pk}"
+        for field in ["value", "comment", "status_override", "override_reason"]:
+            data[f"{prefix}-{field}"] = ""
+    for key, value in overrides.items():
+        pk, field = key.split("__")
+        data[f"indikator-{pk}-{field}"] = value
+    return data
+
+
+@pytest.fixture
+def two_year_promise(make_indicator):
+    """Västerås 2023–2024: traffic controls (at least 200) and a percent survey question."""
+    controls = make_indicator(name="Trafikkontroller")
+    survey = controls.commitment.indicators.create(
+        name="Andel som känner sig trygga",
+        unit="%",
+        kind="percent",
+        rule="at_least",
+        target_value=60,
+        order=2,
+    )
+    return controls.commitment.promise, controls, survey
+
+
+def test_the_page_shows_commitment_target_baseline_and_last_years_value(admin_client, demo):
+    response = admin_client.get(entry_url(demo, 2021))
+    page = response.text
+    assert response.status_code == 200
+    assert "1. Bekämpa narkotikabrottslighet" in page
+    assert "Upptäckta/anmälda narkotikabrott" in page
+    assert "öka från 2\u00a0014 st (2020)" in page
+    assert "2\u00a0014 st (utgångsvärde)" in page  # last year's value is the baseline here
+    assert "minst 200 st" in page
+    assert "Ej uppfyllt" in page
+    assert 'value="2483.00"' in page or 'value="2483"' in page
+
+
+def test_good_input_for_every_indicator_is_saved_at_once(admin_client, two_year_promise):
+    promise, controls, survey = two_year_promise
+    data = form_data(
+        [controls, survey],
+        **{
+            f"{controls.pk}__value": "104",
+            f"{controls.pk}__comment": "Covid",
+            f"{survey.pk}__value": "61,5",
+        },
+    )
+    data["arsuppfoljning-summary"] = "Ett år med pandemi."
+    response = admin_client.post(entry_url(promise, 2023), data, follow=True)
+    assert "Sparat: 2 utfall." in response.text
+    saved = {o.indicator_id: o for o in Outcome.objects.filter(year=2023)}
+    assert saved[controls.pk].value == Decimal("104")
+    assert saved[controls.pk].comment == "Covid"
+    assert saved[controls.pk].entered_by == admin_client.user
+    assert saved[survey.pk].value == Decimal("61.5")
+    assert YearlyFollowUp.objects.get(promise=promise, year=2023).summary == "Ett år med pandemi."
+
+
+def test_saving_again_updates_the_same_outcome(admin_client, two_year_promise):
+    promise, controls, survey = two_year_promise
+    for value in ["104", "150"]:
+        admin_client.post(
+            entry_url(promise, 2023),
+            form_data([controls, survey], **{f"{controls.pk}__value": value}),
+        )
+    assert list(Outcome.objects.values_list("value", flat=True)) == [Decimal("150")]
+
+
+def test_last_years_value_is_shown_beside_this_years_input(admin_client, two_year_promise):
+    promise, controls, _ = two_year_promise
+    Outcome.objects.create(indicator=controls, year=2023, value=187)
+    assert "187 st" in admin_client.get(entry_url(promise, 2024)).text
+
+
+BAD_INPUT = [
+    ("value", "många", "Fyll i ett tal."),
+    ("value", "-5", "Ett utfall kan inte vara negativt."),
+    ("value", "12,5", "Ett antal anges i hela tal."),
+    ("percent", "140", "En andel i procent ska ligga mellan 0 och 100."),
+    ("status_override", "not_carried_out", "Skriv varför bedömningen ändras."),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "message"), BAD_INPUT)
+def test_bad_input_is_explained_and_nothing_is_saved(
+    admin_client, two_year_promise, field, value, message
+):
+    promise, controls, survey = two_year_promise
+    bad = (
+        {f"{survey.pk}__value": value} if field == "percent" else {f"{controls.pk}__{field}": value}
+    )
+    # A good row beside the bad one must not be saved either.
+    good = {f"{survey.pk}__value": "55"} if field != "percent" else {f"{controls.pk}__value": "90"}
+    data = form_data([controls, survey], **good, **bad)
+    data["arsuppfoljning-summary"] = "Ska inte sparas."
+    response = admin_client.post(entry_url(promise, 2023), data)
+    assert response.status_code == 200
+    assert message in response.text
+    assert "Inget sparades." in response.text
+    assert not Outcome.objects.exists()
+    assert not YearlyFollowUp.objects.exists()
+
+
+def test_a_year_outside_the_promise_period_is_refused(admin_client, two_year_promise):
+    promise, controls, survey = two_year_promise
+    data = form_data([controls, survey], **{f"{controls.pk}__value": "104"})
+    response = admin_client.post(entry_url(promise, 2025), data, follow=True)
+    assert "Året 2025 ligger utanför löftets period 2023–2024. Inget sparades." in response.text
+    assert not Outcome.objects.exists()
+
+
+def test_a_duplicate_outcome_is_refused_by_the_outcome_form(admin_client, two_year_promise):
+    promise, controls, _ = two_year_promise
+    Outcome.objects.create(indicator=controls, year=2023, value=104)
+    data = {"indicator": controls.pk, "year": 2023, "period": "year", "value": "105"}
+    response = admin_client.post(reverse("admin:followup_outcome_add"), data)
+    assert "Det finns redan ett utfall för den här indikatorn och perioden." in response.text
+    assert list(Outcome.objects.values_list("value", flat=True)) == [Decimal("104")]
+
+
+def test_the_outcome_form_refuses_a_year_outside_the_period(admin_client, two_year_promise):
+    _, controls, _ = two_year_promise
+    data = {"indicator": controls.pk, "year": 2022, "period": "year", "value": "105"}
+    response = admin_client.post(reverse("admin:followup_outcome_add"), data)
+    assert "Året 2022 ligger utanför löftets period 2023–2024." in response.text
+    assert not Outcome.objects.exists()
+
+
+def test_an_interim_period_is_entered_separately_from_the_whole_year(
+    admin_client, two_year_promise
+):
+    promise, controls, survey = two_year_promise
+    Outcome.objects.create(indicator=controls, year=2023, value=190)
+    url = entry_url(promise, 2023) + "?period=t1"
+    admin_client.post(url, form_data([controls, survey], **{f"{controls.pk}__value": "60"}))
+    assert sorted(Outcome.objects.values_list("period", "value")) == [
+        ("t1", Decimal("60")),
+        ("year", Decimal("190")),
+    ]
+
+
+def test_an_unknown_period_is_explained(admin_client, two_year_promise):
+    promise, _, _ = two_year_promise
+    response = admin_client.get(entry_url(promise, 2023) + "?period=vecka", follow=True)
+    assert "Okänd period" in response.text
+
+
+def test_a_council_member_without_outcome_rights_cannot_open_the_page(
+    client, django_user_model, demo
+):
+    user = django_user_model.objects.create_user("gast", password="x", is_staff=True)
+    client.force_login(user)
+    assert client.get(entry_url(demo, 2021)).status_code == 403
+
+
+def test_the_page_runs_the_same_number_of_queries_for_one_or_many_indicators(
+    admin_client, two_year_promise, django_assert_max_num_queries
+):
+    promise, controls, _ = two_year_promise
+    for n in range(10):
+        controls.commitment.indicators.create(
+            name=f"Mått {n}", kind="count", rule="none", order=3 + n
+        )
+    with django_assert_max_num_queries(12):
+        admin_client.get(entry_url(promise, 2023))
