@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from followup import status
 from followup.models import Outcome, Period, YearlyFollowUp
@@ -162,7 +162,8 @@ def followup_entry_view(request, promise_id, year):
         to_check = [form for form in rows if form.is_to_save]
         if all([form.is_valid() for form in to_check]) and followup_form.is_valid():
             saved = save_all(to_check, followup_form, request.user)
-            messages.success(request, _("Sparat: %(count)s utfall.") % {"count": saved})
+            message = ngettext("Sparat: %(count)s utfall.", "Sparat: %(count)s utfall.", saved)
+            messages.success(request, message % {"count": saved})
             return redirect(request.get_full_path())
         messages.error(request, _("Inget sparades. Rätta de markerade fälten och spara igen."))
 

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from followup import status
 from promises.models import Indicator, Promise, PublicationState
@@ -68,7 +69,7 @@ class Outcome(models.Model):
         max_length=20,
         choices=status.Override.choices,
         blank=True,
-        help_text=_("Lämnas tom för att bedömningen räknas fram ur värdet och målet."),
+        help_text=_("Lämna tom så räknas bedömningen fram ur värdet och målet."),
     )
     override_reason = models.TextField(
         _("motivering till ändrad bedömning"),
@@ -89,7 +90,7 @@ class Outcome(models.Model):
 
     class Meta:
         verbose_name = _("utfall")
-        verbose_name_plural = _("utfall")
+        verbose_name_plural = pgettext_lazy("plural", "utfall")
         ordering = ["indicator", "year", "period"]
         constraints = [
             models.UniqueConstraint(

@@ -6,6 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from followup.entry import followup_entry_view
 from promises.models import Area, Commitment, Indicator, Party, Promise, Signatory, Theme
 
+admin.site.site_header = _("Medborgarlöften – administration")
+admin.site.site_title = _("Medborgarlöften")
+admin.site.index_title = _("Löften och uppföljning")
+
 
 @admin.register(Area)
 class AreaAdmin(admin.ModelAdmin):

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from promises.numbers import format_number
 
@@ -181,7 +182,7 @@ class Signatory(models.Model):
 
     class Meta:
         verbose_name = _("undertecknare")
-        verbose_name_plural = _("undertecknare")
+        verbose_name_plural = pgettext_lazy("plural", "undertecknare")
         ordering = ["order", "pk"]
 
     def __str__(self):
@@ -335,10 +336,10 @@ class Indicator(models.Model):
             errors["rule"] = _("Ett textmått kan inte bedömas; välj ”inget mål”.")
         if self.kind == self.Kind.PERCENT:
             if self.baseline_value is not None and self.baseline_value > 100:
-                errors["baseline_value"] = _("En andel i procent ligger mellan 0 och 100.")
+                errors["baseline_value"] = _("En andel i procent ska ligga mellan 0 och 100.")
             limit_rule = self.rule in (self.Rule.AT_LEAST, self.Rule.AT_MOST)
             if limit_rule and self.target_value is not None and self.target_value > 100:
-                errors["target_value"] = _("En andel i procent ligger mellan 0 och 100.")
+                errors["target_value"] = _("En andel i procent ska ligga mellan 0 och 100.")
         if self.baseline_value is not None and self.baseline_year is None:
             errors["baseline_year"] = _("Ange vilket år utgångsvärdet gäller.")
         if errors:

@@ -1,7 +1,20 @@
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 from promises.models import Area, Commitment, Indicator, Party, Promise
+
+
+def pytest_report_header():
+    return f"database: {settings.DATABASES['default']['ENGINE']}"
+
+
+@pytest.fixture(autouse=True)
+def swedish():
+    """Each test starts in Swedish, whatever language an earlier request left active."""
+    with translation.override("sv"):
+        yield
 
 
 @pytest.fixture

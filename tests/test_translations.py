@@ -1,0 +1,31 @@
+"""Swedish is the source language; English comes from the committed translation file."""
+
+from django.urls import reverse
+from django.utils import translation
+
+from followup.models import Outcome
+from followup.status import Status
+from promises.models import Commitment
+
+
+def test_swedish_is_the_default_language_of_the_admin(admin_client, demo):
+    response = admin_client.get(reverse("admin:followup_outcome_changelist"))
+    assert response.headers["Content-Language"] == "sv"
+    assert "Välj utfall att ändra" in response.text
+    assert "Medborgarlöften – administration" in response.text
+
+
+def test_models_fields_and_statuses_read_in_english_when_english_is_active():
+    with translation.override("en"):
+        assert str(Commitment._meta.verbose_name) == "commitment"
+        assert str(Outcome._meta.verbose_name_plural) == "outcomes"
+        reason = Outcome._meta.get_field("override_reason")
+        assert str(reason.verbose_name) == "reason for status override"
+        assert str(Status.NOT_CARRIED_OUT.label) == "Not carried out"
+
+
+def test_the_admin_switches_to_english_with_the_language_cookie(admin_client, demo):
+    admin_client.post(reverse("set_language"), {"language": "en"})
+    response = admin_client.get(reverse("admin:promises_promise_followup", args=[demo.pk, 2021]))
+    assert "Save all outcomes" in response.text
+    assert "Not met" in response.text
