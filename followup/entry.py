@@ -78,7 +78,7 @@ class YearlyFollowUpForm(forms.ModelForm):
 
 def previous_label(indicator, previous_outcome, year):
     if previous_outcome is not None:
-        return previous_outcome.value_label
+        return indicator.format_value(previous_outcome.value)
     if indicator.baseline_value is not None and indicator.baseline_year == year - 1:
         return _("%(value)s (utgångsvärde)") % {
             "value": indicator.format_value(indicator.baseline_value)
@@ -89,7 +89,7 @@ def previous_label(indicator, previous_outcome, year):
 def build_forms(promise, year, period, data):
     indicators = (
         Indicator.objects.filter(commitment__promise=promise)
-        .select_related("commitment__theme")
+        .select_related("commitment__theme", "commitment__promise")
         .prefetch_related("commitment__parties")
         .order_by("commitment__order", "order", "pk")
     )
@@ -158,6 +158,9 @@ def followup_entry_view(request, promise_id, year):
 
     data = request.POST if request.method == "POST" else None
     rows, followup_form = build_forms(promise, year, period, data)
+    # Judged before validation, so a refused input never shows as the current status.
+    today = timezone.localdate()
+    assessments = [form.assessment(today) for form in rows]
     if data is not None:
         to_check = [form for form in rows if form.is_to_save]
         if all([form.is_valid() for form in to_check]) and followup_form.is_valid():
@@ -167,7 +170,6 @@ def followup_entry_view(request, promise_id, year):
             return redirect(request.get_full_path())
         messages.error(request, _("Inget sparades. Rätta de markerade fälten och spara igen."))
 
-    today = timezone.localdate()
     context = {
         **admin.site.each_context(request),
         "title": _("Uppföljning %(year)s: %(promise)s") % {"year": year, "promise": promise},
@@ -176,7 +178,7 @@ def followup_entry_view(request, promise_id, year):
         "period": Period(period),
         "periods": Period.choices,
         "years": promise.years,
-        "rows": [(form, form.assessment(today)) for form in rows],
+        "rows": list(zip(rows, assessments, strict=True)),
         "followup_form": followup_form,
         "change_url": change_url,
         "opts": Promise._meta,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from followup import status
-from promises.models import Indicator, Promise, PublicationState
+from promises.models import YEAR_VALIDATORS, Indicator, Promise, PublicationState
 
 
 class Period(models.TextChoices):
@@ -45,7 +45,7 @@ class Outcome(models.Model):
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indikator"), on_delete=models.CASCADE, related_name="outcomes"
     )
-    year = models.PositiveSmallIntegerField(_("år"))
+    year = models.PositiveSmallIntegerField(_("år"), validators=YEAR_VALIDATORS)
     period = models.CharField(
         _("period"),
         max_length=10,
@@ -186,7 +186,7 @@ class YearlyFollowUp(models.Model):
         on_delete=models.CASCADE,
         related_name="followups",
     )
-    year = models.PositiveSmallIntegerField(_("år"))
+    year = models.PositiveSmallIntegerField(_("år"), validators=YEAR_VALIDATORS)
     summary = models.TextField(
         _("sammanfattning"),
         blank=True,

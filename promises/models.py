@@ -1,6 +1,7 @@
 """Promises, their commitments and the indicators that make a commitment measurable."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,12 @@ from django.utils.translation import pgettext_lazy
 from promises.numbers import format_number
 
 MAX_PERIOD_YEARS = 3
+
+# Medborgarlöften began with the police reform of 2015; the bounds catch typing mistakes.
+YEAR_VALIDATORS = [
+    MinValueValidator(2000, _("Ange ett årtal från 2000 och framåt.")),
+    MaxValueValidator(2100, _("Ange ett årtal före 2100.")),
+]
 
 
 class Area(models.Model):
@@ -98,9 +105,11 @@ class Promise(models.Model):
     area = models.ForeignKey(
         Area, verbose_name=_("område"), on_delete=models.PROTECT, related_name="promises"
     )
-    start_year = models.PositiveSmallIntegerField(_("första år"))
+    start_year = models.PositiveSmallIntegerField(_("första år"), validators=YEAR_VALIDATORS)
     end_year = models.PositiveSmallIntegerField(
-        _("sista år"), help_text=_("Samma som första år för ett ettårigt löfte; högst tre år.")
+        _("sista år"),
+        validators=YEAR_VALIDATORS,
+        help_text=_("Samma som första år för ett ettårigt löfte; högst tre år."),
     )
     title = models.CharField(
         _("rubrik"), max_length=300, blank=True, help_text=_("Lämnas tom för en standardrubrik.")
@@ -286,7 +295,9 @@ class Indicator(models.Model):
     baseline_value = models.DecimalField(
         _("utgångsvärde"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    baseline_year = models.PositiveSmallIntegerField(_("basår"), null=True, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(
+        _("basår"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
     scope = models.CharField(
         _("avgränsning"),
         max_length=200,

@@ -3,7 +3,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import translation
 
-from promises.models import Area, Commitment, Indicator, Party, Promise
+from followup.models import Outcome
+from promises.models import Area, Commitment, Indicator, Party, Promise, Theme
 
 
 def pytest_report_header():
@@ -51,3 +52,34 @@ def make_indicator(db):
         return Indicator.objects.create(commitment=commitment, **{**defaults, **fields})
 
     return make
+
+
+@pytest.fixture
+def build_promise(db):
+    """Builds a promise with `commitments` commitments of two indicators each, and outcomes.
+
+    Used to show that a page runs as many queries for a large promise as for a small one.
+    """
+
+    def build(slug, commitments=1, start_year=2023, end_year=2024):
+        area = Area.objects.create(name=slug.title(), slug=slug, kind=Area.Kind.MUNICIPALITY)
+        promise = Promise.objects.create(area=area, start_year=start_year, end_year=end_year)
+        police, _ = Party.objects.get_or_create(name="Polismyndigheten", kind="police")
+        theme, _ = Theme.objects.get_or_create(name="Trafik", slug="trafik")
+        for order in range(1, commitments + 1):
+            commitment = Commitment.objects.create(
+                promise=promise, order=order, title=f"Åtagande {order}", text="…", theme=theme
+            )
+            commitment.parties.add(police)
+            controls = commitment.indicators.create(
+                name="Kontroller", unit="st", kind="count", rule="at_least", target_value=200
+            )
+            context = commitment.indicators.create(
+                name="I hela kommunen", kind="count", rule="none"
+            )
+            for indicator in (controls, context):
+                for year in promise.years:
+                    Outcome.objects.create(indicator=indicator, year=year, value=order * 10)
+        return promise
+
+    return build

@@ -5,6 +5,8 @@ import io
 import pytest
 from django.contrib import admin
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from promises.management.commands.load_demo import DEMO_PASSWORD, DEMO_USERNAME
@@ -67,3 +69,18 @@ def test_the_printed_demo_login_opens_the_admin(client, db):
     assert client.login(username=DEMO_USERNAME, password=DEMO_PASSWORD)
     response = client.get(reverse("admin:promises_promise_changelist"))
     assert "Medborgarlöfte Eskilstuna 2021" in response.text
+
+
+@pytest.mark.parametrize("model", PROJECT_MODELS, ids=lambda m: m.__name__)
+def test_changelists_run_as_many_queries_for_many_promises_as_for_one(
+    admin_client, build_promise, model
+):
+    build_promise("forsta", commitments=1)
+    url = admin_url(model, "changelist")
+    with CaptureQueriesContext(connection) as few:
+        admin_client.get(url)
+    for n in range(5):
+        build_promise(f"kommun-{n}", commitments=3)
+    with CaptureQueriesContext(connection) as many:
+        admin_client.get(url)
+    assert len(many) == len(few)
