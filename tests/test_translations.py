@@ -29,3 +29,17 @@ def test_the_admin_switches_to_english_with_the_language_cookie(admin_client, de
     response = admin_client.get(reverse("admin:promises_promise_followup", args=[demo.pk, 2021]))
     assert "Save all outcomes" in response.text
     assert "Not met" in response.text
+
+
+def test_every_model_and_field_has_a_translatable_swedish_name():
+    from django.apps import apps
+    from django.utils.functional import Promise as LazyText
+
+    for config in (apps.get_app_config("promises"), apps.get_app_config("followup")):
+        for model in config.get_models():
+            assert isinstance(model._meta.verbose_name, LazyText), model
+            assert isinstance(model._meta.verbose_name_plural, LazyText), model
+            for field in model._meta.get_fields(include_hidden=False):
+                if field.auto_created or not field.concrete:
+                    continue
+                assert isinstance(field.verbose_name, LazyText), f"{model.__name__}.{field.name}"
