@@ -68,6 +68,13 @@ class Assessment:
     def label(self):
         return Status(self.status).label
 
+    @property
+    def progress_label(self):
+        """ "52 % av målet", or "" where progress means nothing."""
+        if self.progress is None:
+            return ""
+        return _("%(percent)s %% av målet") % {"percent": format_number(self.progress)}
+
 
 def target_met(indicator, value):
     """Whether a value meets the indicator's target; None for a context figure."""

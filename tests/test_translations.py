@@ -43,3 +43,21 @@ def test_every_model_and_field_has_a_translatable_swedish_name():
                 if field.auto_created or not field.concrete:
                     continue
                 assert isinstance(field.verbose_name, LazyText), f"{model.__name__}.{field.name}"
+
+
+def test_every_swedish_text_has_an_english_translation():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    po = (Path(settings.BASE_DIR) / "locale/en/LC_MESSAGES/django.po").read_text()
+    entries = [entry for entry in po.split("\n\n") if "\nmsgid " in "\n" + entry]
+    missing = []
+    for entry in entries[1:]:  # the first entry is the header
+        lines = entry.splitlines()
+        assert not any(line.startswith("#, fuzzy") for line in lines), entry
+        start = next(i for i, line in enumerate(lines) if line.startswith("msgstr"))
+        translated = "".join(line.split('"', 1)[1].rstrip('"') for line in lines[start:])
+        if not translated:
+            missing.append(entry)
+    assert missing == []
