@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +48,7 @@ class CommitmentInline(admin.TabularInline):
     extra = 0
     fields = ["order", "title", "theme", "parties"]
     show_change_link = True
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
 
 @admin.register(Promise)
