@@ -2,20 +2,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from followup.models import Outcome, YearlyFollowUp
+from promises.forms import LOCALIZED_DECIMALS
 
 
 @admin.register(Outcome)
 class OutcomeAdmin(admin.ModelAdmin):
-    list_display = [
-        "indicator",
-        "promise",
-        "year",
-        "period",
-        "value_label",
-        "status",
-        "entered_by",
-        "entered_at",
-    ]
+    list_display = ["indicator", "year", "period", "value_label", "status", "entered_by"]
     list_filter = [
         "year",
         "period",
@@ -32,6 +24,7 @@ class OutcomeAdmin(admin.ModelAdmin):
     ]
     autocomplete_fields = ["indicator"]
     readonly_fields = ["entered_by", "entered_at"]
+    formfield_overrides = LOCALIZED_DECIMALS
     fields = [
         "indicator",
         ("year", "period"),
@@ -40,10 +33,6 @@ class OutcomeAdmin(admin.ModelAdmin):
         ("status_override", "override_reason"),
         ("entered_by", "entered_at"),
     ]
-
-    @admin.display(description=_("medborgarlöfte"))
-    def promise(self, outcome):
-        return outcome.indicator.commitment.promise
 
     @admin.display(description=_("värde"), ordering="value")
     def value_label(self, outcome):

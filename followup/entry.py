@@ -20,18 +20,19 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from followup import status
 from followup.models import Outcome, Period, YearlyFollowUp
+from promises.forms import DecimalInput, MultilineField
 from promises.models import Indicator, Promise
-from promises.numbers import strip_zeros
 
 
 class OutcomeEntryForm(forms.ModelForm):
+    comment = MultilineField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    override_reason = MultilineField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
     class Meta:
         model = Outcome
         fields = ["value", "comment", "status_override", "override_reason"]
-        widgets = {
-            "comment": forms.Textarea(attrs={"rows": 2, "cols": 30}),
-            "override_reason": forms.Textarea(attrs={"rows": 2, "cols": 24}),
-        }
+        localized_fields = ["value"]
+        widgets = {"value": DecimalInput}
 
     def __init__(self, *args, indicator, previous_label, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,16 +48,11 @@ class OutcomeEntryForm(forms.ModelForm):
             )
         elif indicator.kind == Indicator.Kind.TEXT:
             del self.fields["value"]
-        else:
-            # Council members write "61,5": accept and show numbers the Swedish way.
-            self.fields["value"].localize = True
-            self.fields["value"].widget.is_localized = True
-            self.fields["value"].widget.attrs.update(size=8, inputmode="decimal")
-            if self.instance.value is not None:
-                self.initial["value"] = strip_zeros(self.instance.value)
         if indicator.is_context:
             del self.fields["status_override"]
             del self.fields["override_reason"]
+        for field in self.fields.values():
+            field.help_text = ""  # the page explains each column once, in its header
 
     @property
     def is_to_save(self):
@@ -70,10 +66,17 @@ class OutcomeEntryForm(forms.ModelForm):
 
 
 class YearlyFollowUpForm(forms.ModelForm):
+    summary = MultilineField(
+        label=gettext_lazy("sammanfattning"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text=YearlyFollowUp._meta.get_field("summary").help_text,
+    )
+
     class Meta:
         model = YearlyFollowUp
         fields = ["summary", "approved_on"]
-        widgets = {"summary": forms.Textarea(attrs={"rows": 3, "cols": 80})}
+        widgets = {"approved_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 def previous_label(indicator, previous_outcome, year):
@@ -113,6 +116,8 @@ def build_forms(promise, year, period, data):
                 previous_label=previous_label(indicator, previous, year),
             )
         )
+    if period != Period.YEAR:
+        return rows, None  # the yearly summary belongs to the whole year only
     followup = YearlyFollowUp.objects.filter(promise=promise, year=year).first()
     followup_form = YearlyFollowUpForm(
         data,
@@ -123,17 +128,26 @@ def build_forms(promise, year, period, data):
 
 
 def save_all(rows, followup_form, user):
-    saved = 0
+    """Saves what changed, all or nothing; returns a message for the council member."""
+    changed = [form for form in rows if form.has_changed()]
+    followup_changed = followup_form is not None and followup_form.has_changed()
     with transaction.atomic():
-        for form in rows:
-            if form.has_changed():
-                outcome = form.save(commit=False)
-                outcome.entered_by = user
-                outcome.save()
-                saved += 1
-        if followup_form.has_changed():
+        for form in changed:
+            outcome = form.save(commit=False)
+            outcome.entered_by = user
+            outcome.save()
+        if followup_changed:
             followup_form.save()
-    return saved
+    if not changed and not followup_changed:
+        return _("Inga ändringar att spara.")
+    parts = []
+    if changed:
+        count = len(changed)
+        parts.append(ngettext("Sparat: %(count)s utfall.", "Sparat: %(count)s utfall.", count))
+        parts[-1] %= {"count": count}
+    if followup_changed:
+        parts.append(_("Årsuppföljningen sparades."))
+    return " ".join(parts)
 
 
 def followup_entry_view(request, promise_id, year):
@@ -145,11 +159,13 @@ def followup_entry_view(request, promise_id, year):
     promise = get_object_or_404(Promise.objects.select_related("area"), pk=promise_id)
     change_url = reverse("admin:promises_promise_change", args=[promise.pk])
     if not promise.covers_year(year):
-        messages.error(
-            request,
-            _("Året %(year)s ligger utanför löftets period %(period)s. Inget sparades.")
-            % {"year": year, "period": promise.period_label},
-        )
+        message = _("Året %(year)s ligger utanför löftets period %(period)s.") % {
+            "year": year,
+            "period": promise.period_label,
+        }
+        if request.method == "POST":
+            message += " " + _("Inget sparades.")
+        messages.error(request, message)
         return redirect(change_url)
     period = request.GET.get("period", Period.YEAR)
     if period not in Period.values:
@@ -163,10 +179,9 @@ def followup_entry_view(request, promise_id, year):
     assessments = [form.assessment(today) for form in rows]
     if data is not None:
         to_check = [form for form in rows if form.is_to_save]
-        if all([form.is_valid() for form in to_check]) and followup_form.is_valid():
-            saved = save_all(to_check, followup_form, request.user)
-            message = ngettext("Sparat: %(count)s utfall.", "Sparat: %(count)s utfall.", saved)
-            messages.success(request, message % {"count": saved})
+        forms_valid = all([form.is_valid() for form in to_check])
+        if forms_valid and (followup_form is None or followup_form.is_valid()):
+            messages.success(request, save_all(to_check, followup_form, request.user))
             return redirect(request.get_full_path())
         messages.error(request, _("Inget sparades. Rätta de markerade fälten och spara igen."))
 

@@ -138,6 +138,10 @@ class Outcome(models.Model):
             errors["status_override"] = _("Ett sammanhangsmått har inget mål och kan inte bedömas.")
         if self.status_override and not self.override_reason.strip():
             errors["override_reason"] = _("Skriv varför bedömningen ändras.")
+        if self.override_reason.strip() and not self.status_override:
+            errors["override_reason"] = _(
+                "En motivering hör till en ändrad bedömning: välj bedömning eller töm fältet."
+            )
         if errors:
             raise ValidationError(errors)
 

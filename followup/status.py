@@ -33,6 +33,17 @@ class Override(models.TextChoices):
     NOT_CARRIED_OUT = Status.NOT_CARRIED_OUT.value, Status.NOT_CARRIED_OUT.label
 
 
+# A status is shown with a shape as well as a word and a colour, never by colour alone.
+ICONS = {
+    Status.MET: "✓",
+    Status.PARTLY_MET: "◐",
+    Status.NOT_MET: "✗",
+    Status.NOT_CARRIED_OUT: "⊘",
+    Status.IN_PROGRESS: "…",
+    Status.NOT_REPORTED: "?",
+    Status.NO_TARGET: "–",
+}
+
 # Rules where a figure reached during the period cannot be lost again before it ends
 # (counts accumulate), so "met" may be shown before the period is over.
 EARLY_MET_RULES = {Indicator.Rule.AT_LEAST, Indicator.Rule.INCREASE, Indicator.Rule.DONE}
@@ -137,3 +148,22 @@ def assess(indicator, outcome, period_end, today):
             return Assessment(Status.IN_PROGRESS, **numbers)
         return Assessment(Status.MET, **numbers)
     return Assessment(Status.IN_PROGRESS if ongoing else Status.NOT_MET, **numbers)
+
+
+# A commitment is as far along as its weakest judged indicator.
+WORST_FIRST = [
+    Status.NOT_CARRIED_OUT,
+    Status.NOT_MET,
+    Status.NOT_REPORTED,
+    Status.PARTLY_MET,
+    Status.IN_PROGRESS,
+    Status.MET,
+]
+
+
+def combine(statuses):
+    """The status of a commitment from its indicators' statuses; context figures do not count."""
+    judged = {Status(s) for s in statuses} - {Status.NO_TARGET}
+    if not judged:
+        return Status.NO_TARGET
+    return next(status for status in WORST_FIRST if status in judged)

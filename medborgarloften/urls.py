@@ -1,10 +1,26 @@
 from django.contrib import admin
-from django.urls import include, path
-from django.views.generic import RedirectView
+from django.urls import include, path, register_converter
+
+from accessibility import views as accessibility_views
+from followup import views as followup_views
+from promises import views
+from promises.converters import PeriodConverter
+
+register_converter(PeriodConverter, "period")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    # The public pages arrive with the public pages issue; until then the start page is the admin.
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", views.start, name="start"),
+    path("omraden/", views.area_list, name="area_list"),
+    path("loften/", views.browse, name="browse"),
+    path("radet/", followup_views.dashboard, name="council_dashboard"),
+    path("tillganglighet/", accessibility_views.statement, name="accessibility"),
+    path("<slug:slug>/", views.area_detail, name="area"),
+    path("<slug:slug>/<period:period>/", views.promise_detail, name="promise"),
+    path(
+        "<slug:slug>/<period:period>/indikator/<int:pk>/",
+        views.indicator_detail,
+        name="indicator",
+    ),
 ]

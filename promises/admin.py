@@ -6,6 +6,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from followup.entry import followup_entry_view
+from promises.forms import LOCALIZED_DECIMALS
 from promises.models import Area, Commitment, Indicator, Party, Promise, Signatory, Theme
 
 admin.site.site_header = _("Medborgarlöften – administration")
@@ -53,7 +54,7 @@ class CommitmentInline(admin.TabularInline):
 
 @admin.register(Promise)
 class PromiseAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "area", "period", "signed_on", "state", "followup_links"]
+    list_display = ["__str__", "followup_links", "period", "signed_on", "state"]
     list_filter = ["state", "area", "start_year"]
     list_select_related = ["area"]
     search_fields = ["title", "area__name", "background"]
@@ -100,6 +101,7 @@ def followup_entry_url(promise, year):
 class IndicatorInline(admin.StackedInline):
     model = Indicator
     extra = 0
+    formfield_overrides = LOCALIZED_DECIMALS
     fields = [
         ("order", "name"),
         ("kind", "unit", "scope"),
@@ -133,6 +135,7 @@ class IndicatorAdmin(admin.ModelAdmin):
     list_select_related = ["commitment__promise__area"]
     search_fields = ["name", "scope", "commitment__title"]
     autocomplete_fields = ["commitment"]
+    formfield_overrides = LOCALIZED_DECIMALS
 
     @admin.display(description=_("medborgarlöfte"), ordering="commitment__promise")
     def promise(self, indicator):

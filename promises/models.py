@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -16,6 +17,10 @@ YEAR_VALIDATORS = [
     MinValueValidator(2000, _("Ange ett årtal från 2000 och framåt.")),
     MaxValueValidator(2100, _("Ange ett årtal före 2100.")),
 ]
+
+
+# First parts of the site's own addresses, which an area's address must not shadow.
+RESERVED_SLUGS = {"admin", "i18n", "static", "omraden", "loften", "radet", "tillganglighet"}
 
 
 class Area(models.Model):
@@ -58,6 +63,13 @@ class Area(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("area", args=[self.slug])
+
+    def clean(self):
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": _("Kortnamnet används redan av webbplatsen.")})
 
 
 class Party(models.Model):
@@ -156,6 +168,9 @@ class Promise(models.Model):
             "area": self.area.name,
             "period": self.period_label,
         }
+
+    def get_absolute_url(self):
+        return reverse("promise", args=[self.area.slug, (self.start_year, self.end_year)])
 
     @property
     def period_label(self):
@@ -337,6 +352,11 @@ class Indicator(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        promise = self.commitment.promise
+        period = (promise.start_year, promise.end_year)
+        return reverse("indicator", args=[promise.area.slug, period, self.pk])
+
     def clean(self):
         errors = {}
         if self.rule == self.Rule.DONE and self.kind != self.Kind.YES_NO:
@@ -373,11 +393,15 @@ class Indicator(models.Model):
         return " ".join(part for part in (format_number(value), self.unit) if part)
 
     @property
+    def baseline_value_label(self):
+        return "" if self.baseline_value is None else self.format_value(self.baseline_value)
+
+    @property
     def baseline_label(self):
         """The baseline with its year, e.g. "2 014 st (2020)", or "" when there is none."""
         if self.baseline_value is None:
             return ""
-        return f"{self.format_value(self.baseline_value)} ({self.baseline_year})"
+        return f"{self.baseline_value_label} ({self.baseline_year})"
 
     @property
     def target_label(self):

@@ -191,3 +191,68 @@ def test_the_page_runs_as_many_queries_for_fifty_commitments_as_for_one(
     assert count_queries(admin_client, entry_url(small, 2024)) == count_queries(
         admin_client, entry_url(large, 2024)
     )
+
+
+def test_figures_are_typed_in_text_inputs_so_a_browser_cannot_drop_a_decimal_comma(
+    admin_client, demo
+):
+    page = admin_client.get(entry_url(demo, 2021)).text
+    assert 'type="number"' not in page
+    assert 'inputmode="decimal"' in page
+    assert 'value="2483"' in page  # shown without trailing zeros
+
+
+def test_an_untouched_page_sent_back_with_browser_line_endings_saves_nothing(admin_client, demo):
+    outcomes = Outcome.objects.filter(indicator__commitment__promise=demo)
+    data = {
+        "arsuppfoljning-summary": YearlyFollowUp.objects.get().summary,
+        "arsuppfoljning-approved_on": "",
+    }
+    for outcome in outcomes:
+        prefix = f"indikator-{outcome.indicator_id}"
+        data[f"{prefix}-value"] = "" if outcome.value is None else str(outcome.value)
+        data[f"{prefix}-comment"] = outcome.comment.replace("\n", "\r\n")
+        data[f"{prefix}-status_override"] = outcome.status_override
+        data[f"{prefix}-override_reason"] = outcome.override_reason
+    response = admin_client.post(entry_url(demo, 2021), data, follow=True)
+    assert "Inga ändringar att spara." in response.text
+    assert not outcomes.filter(entered_by__isnull=False).exists()
+
+
+def test_a_reason_without_an_override_is_refused(admin_client, two_year_promise):
+    promise, controls, survey = two_year_promise
+    data = form_data(
+        [controls, survey],
+        **{f"{controls.pk}__value": "104", f"{controls.pk}__override_reason": "Covid"},
+    )
+    response = admin_client.post(entry_url(promise, 2023), data)
+    assert "En motivering hör till en ändrad bedömning" in response.text
+    assert not Outcome.objects.exists()
+
+
+def test_an_interim_period_has_no_yearly_summary_fields(admin_client, two_year_promise):
+    promise, _, _ = two_year_promise
+    page = admin_client.get(entry_url(promise, 2023) + "?period=t2").text
+    assert "arsuppfoljning-summary" not in page
+    assert "Tertial 2 (maj–aug)" in page
+
+
+def test_the_indicator_admin_accepts_a_decimal_comma(admin_client, two_year_promise):
+    _, _, survey = two_year_promise
+    url = reverse("admin:promises_indicator_change", args=[survey.pk])
+    data = {
+        "commitment": survey.commitment_id,
+        "order": 2,
+        "name": survey.name,
+        "unit": "%",
+        "kind": "percent",
+        "rule": "at_least",
+        "target_value": "61,5",
+        "baseline_value": "",
+        "baseline_year": "",
+        "scope": "",
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    survey.refresh_from_db()
+    assert survey.target_value == Decimal("61.5")

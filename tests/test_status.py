@@ -175,3 +175,15 @@ def test_labels_show_target_baseline_and_value_in_swedish():
     percent.unit = "%"
     assert percent.target_label == "minska med 2 % från 28,2 % (2020)"
     assert percent.format_value(Decimal("61.50")) == "61,5 %"
+
+
+def test_a_commitment_is_as_far_along_as_its_weakest_judged_indicator():
+    from followup.status import combine
+
+    assert combine([Status.NOT_MET, Status.NO_TARGET]) == Status.NOT_MET
+    assert combine([Status.MET, Status.MET, Status.NO_TARGET]) == Status.MET
+    assert combine([Status.MET, Status.IN_PROGRESS]) == Status.IN_PROGRESS
+    assert combine([Status.MET, Status.NOT_REPORTED]) == Status.NOT_REPORTED
+    assert combine([Status.PARTLY_MET, Status.MET]) == Status.PARTLY_MET
+    assert combine([Status.NO_TARGET]) == Status.NO_TARGET
+    assert combine([]) == Status.NO_TARGET

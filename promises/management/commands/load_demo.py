@@ -17,7 +17,7 @@ class Command(BaseCommand):
         user.set_password(DEMO_PASSWORD)
         user.save()
         self.stdout.write(
-            "Demo data loaded: Eskilstuna 2021.\n"
+            "Demo data loaded: Eskilstuna 2021 (demo rows reset to the published figures).\n"
             f"Admin login: http://127.0.0.1:8000/admin/  user: {DEMO_USERNAME}"
             f"  password: {DEMO_PASSWORD}"
         )

@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from accessibility.models import ProblemReport
+
+
+@admin.register(ProblemReport)
+class ProblemReportAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "page", "email", "received_at", "handled"]
+    list_filter = ["handled"]
+    list_editable = ["handled"]
+    search_fields = ["description", "page", "email"]
+    readonly_fields = ["received_at"]

@@ -1,0 +1,23 @@
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accessibility.models import ProblemReport
+
+
+class ProblemReportForm(forms.ModelForm):
+    class Meta:
+        model = ProblemReport
+        fields = ["page", "description", "email"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+
+def statement(request):
+    """The accessibility statement (tillgänglighetsredogörelse) with its report form."""
+    form = ProblemReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Tack! Vi har tagit emot din rapport."))
+        return redirect("accessibility")
+    return render(request, "accessibility/statement.html", {"form": form})

@@ -1,0 +1,167 @@
+"""Target versus outcome per year for whole promises, read in a fixed number of queries.
+
+Pages and exports ask this module what to show; it decides which years a reader may see
+(published follow-ups only, unless the reader is on the council) and judges every figure through
+`followup.status`, so no template computes a status.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from followup import status
+from followup.charts import Chart
+from followup.models import Outcome, Period, YearlyFollowUp
+from promises.models import Commitment, Indicator, PublicationState
+
+
+def with_followup_data(promises):
+    """Prefetch everything a promise report reads: a fixed number of queries for any size."""
+    outcomes = Outcome.objects.filter(period=Period.YEAR)
+    indicators = Indicator.objects.prefetch_related(Prefetch("outcomes", queryset=outcomes))
+    commitments = Commitment.objects.select_related("theme").prefetch_related(
+        "parties", Prefetch("indicators", queryset=indicators)
+    )
+    return promises.select_related("area").prefetch_related(
+        "signatories__party",
+        Prefetch("commitments", queryset=commitments),
+        Prefetch("followups", queryset=YearlyFollowUp.objects.order_by("year")),
+    )
+
+
+@dataclass
+class IndicatorYear:
+    year: int
+    outcome: Outcome | None
+    assessment: status.Assessment
+    value_label: str
+
+
+@dataclass
+class IndicatorReport:
+    indicator: Indicator
+    years: list[IndicatorYear]
+
+    @property
+    def chart(self):
+        if not self.indicator.has_numeric_value:
+            return None
+        return Chart.for_indicator(self.indicator, [(y.year, y.outcome) for y in self.years])
+
+    def for_year(self, year):
+        return next((row for row in self.years if row.year == year), None)
+
+
+@dataclass
+class CommitmentReport:
+    commitment: Commitment
+    indicators: list[IndicatorReport]
+    statuses: dict = field(default_factory=dict)  # year → Status
+
+    def status_in(self, year):
+        return self.statuses.get(year)
+
+
+@dataclass
+class YearSummary:
+    year: int
+    followup: YearlyFollowUp | None
+    counts: Counter
+
+    @property
+    def met(self):
+        return self.counts[status.Status.MET]
+
+    @property
+    def judged(self):
+        return sum(n for s, n in self.counts.items() if s != status.Status.NO_TARGET)
+
+    @property
+    def is_draft(self):
+        return self.followup is None or self.followup.state != PublicationState.PUBLISHED
+
+    @property
+    def label(self):
+        """ "3 av 5 åtaganden uppfyllda 2021" """
+        text = ngettext(
+            "%(met)s av %(total)s åtagande uppfyllt %(year)s",
+            "%(met)s av %(total)s åtaganden uppfyllda %(year)s",
+            self.judged,
+        )
+        return text % {"met": self.met, "total": self.judged, "year": self.year}
+
+
+@dataclass
+class PromiseReport:
+    promise: object
+    years: list[YearSummary]
+    commitments: list[CommitmentReport]
+
+    @property
+    def themes(self):
+        """Commitments grouped by theme, in the order the promise lists them."""
+        groups = {}
+        for report in self.commitments:
+            theme = report.commitment.theme
+            groups.setdefault(theme, []).append(report)
+        return [(theme, reports) for theme, reports in groups.items()]
+
+    @property
+    def latest_year(self):
+        return self.years[-1] if self.years else None
+
+    def indicator(self, pk):
+        for commitment in self.commitments:
+            for report in commitment.indicators:
+                if report.indicator.pk == pk:
+                    return commitment, report
+        return None, None
+
+
+NO_FOLLOWUP = _("Uppföljningen av %(year)s är inte publicerad ännu.")
+
+
+def visible_years(promise, council):
+    """The years a reader may see figures for: the council sees every year of the period."""
+    if council:
+        return list(promise.years)
+    return [f.year for f in promise.followups.all() if f.state == PublicationState.PUBLISHED]
+
+
+def build(promise, council=False, today=None):
+    """The report of one promise, from a promise loaded through `with_followup_data`."""
+    today = today or timezone.localdate()
+    years = visible_years(promise, council)
+    followups = {f.year: f for f in promise.followups.all()}
+    commitments = []
+    for commitment in promise.commitments.all():
+        indicator_reports = [
+            IndicatorReport(indicator, indicator_years(indicator, years, today))
+            for indicator in commitment.indicators.all()
+        ]
+        report = CommitmentReport(commitment, indicator_reports)
+        for year in years:
+            report.statuses[year] = status.combine(
+                r.for_year(year).assessment.status for r in indicator_reports
+            )
+        commitments.append(report)
+    summaries = [
+        YearSummary(year, followups.get(year), Counter(c.statuses[year] for c in commitments))
+        for year in years
+    ]
+    return PromiseReport(promise, summaries, commitments)
+
+
+def indicator_years(indicator, years, today):
+    outcomes = {o.year: o for o in indicator.outcomes.all()}
+    rows = []
+    for year in years:
+        outcome = outcomes.get(year)
+        assessment = status.assess(indicator, outcome, Period.YEAR.last_day(year), today)
+        value = outcome.value if outcome else None
+        rows.append(IndicatorYear(year, outcome, assessment, indicator.format_value(value)))
+    return rows

@@ -1,0 +1,34 @@
+"""The council's dashboard: what is missing, with a link to enter it."""
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from followup.models import Period
+from followup.report import with_followup_data
+from promises.models import Promise
+
+
+def missing_outcomes(promises, today):
+    """For each promise, per ended year, the indicators with no outcome for that year."""
+    for promise in with_followup_data(promises):
+        for year in promise.years:
+            if Period.YEAR.last_day(year) >= today:
+                continue
+            missing = [
+                indicator
+                for commitment in promise.commitments.all()
+                for indicator in commitment.indicators.all()
+                if not any(o.year == year for o in indicator.outcomes.all())
+            ]
+            if missing:
+                url = reverse("admin:promises_promise_followup", args=[promise.pk, year])
+                yield promise, year, missing, url
+
+
+@staff_member_required
+def dashboard(request):
+    today = timezone.localdate()
+    rows = list(missing_outcomes(Promise.objects.all(), today))
+    return render(request, "followup/dashboard.html", {"rows": rows})
