@@ -74,6 +74,8 @@ class Assessment:
     progress: Decimal | None  # share of an "at least" target reached, in percent
     change: Change | None
     overridden: bool = False
+    value: Decimal | None = None
+    target: Decimal | None = None
 
     @property
     def label(self):
@@ -81,10 +83,14 @@ class Assessment:
 
     @property
     def progress_label(self):
-        """ "52 % av målet", or "" where progress means nothing."""
+        """ "104 av 200 (52 %)", or "" where progress means nothing."""
         if self.progress is None:
             return ""
-        return _("%(percent)s %% av målet") % {"percent": format_number(self.progress)}
+        return _("%(value)s av %(target)s (%(percent)s %%)") % {
+            "value": format_number(self.value),
+            "target": format_number(self.target),
+            "percent": format_number(self.progress),
+        }
 
 
 def target_met(indicator, value):
@@ -135,7 +141,12 @@ def assess(indicator, outcome, period_end, today):
     quarter being followed up; `today` decides whether that period is over.
     """
     value = outcome.value if outcome is not None else None
-    numbers = {"progress": progress(indicator, value), "change": change(indicator, value)}
+    numbers = {
+        "progress": progress(indicator, value),
+        "change": change(indicator, value),
+        "value": value,
+        "target": indicator.target_value,
+    }
     if outcome is not None and outcome.status_override:
         return Assessment(Status(outcome.status_override), overridden=True, **numbers)
     if indicator.is_context:

@@ -55,7 +55,7 @@ def test_the_page_shows_commitment_target_baseline_and_last_years_value(admin_cl
     assert "2\u00a0014 st (utgångsvärde)" in page  # last year's value is the baseline here
     assert "minst 200 st" in page
     assert "Ej uppfyllt" in page
-    assert "52 % av målet" in page
+    assert "104 av 200 (52 %)" in page
     assert "2\u00a0014 → 2\u00a0483: +469, +23,3 %" in page
     assert 'value="2483.00"' in page or 'value="2483"' in page
 

@@ -1,0 +1,66 @@
+"""Every public page runs a fixed number of queries, whatever the size of the data."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from followup.models import YearlyFollowUp
+from promises.models import Promise
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def publish(promise):
+    Promise.objects.filter(pk=promise.pk).update(state="published")
+    for year in promise.years:
+        YearlyFollowUp.objects.create(promise=promise, year=year, state="published")
+    promise.refresh_from_db()
+    return promise
+
+
+def page_urls(promise):
+    indicator = promise.commitments.first().indicators.first()
+    return [
+        "/",
+        "/omraden/",
+        "/loften/",
+        "/loften/?status=met",
+        promise.area.get_absolute_url(),
+        promise.get_absolute_url(),
+        indicator.get_absolute_url(),
+    ]
+
+
+def test_a_promise_with_fifty_commitments_costs_as_many_queries_as_one(client, build_promise):
+    small = publish(build_promise("liten", commitments=1))
+    small_counts = [count_queries(client, url) for url in page_urls(small)]
+    large = publish(build_promise("stor", commitments=50))
+    large_counts = [count_queries(client, url) for url in page_urls(large)]
+    assert small_counts == large_counts
+
+
+def test_an_area_with_ten_years_of_promises_costs_as_many_queries_as_one(client, build_promise):
+    one = publish(build_promise("ett-ar", commitments=2, start_year=2020, end_year=2020))
+    one_count = count_queries(client, one.area.get_absolute_url())
+    decade = publish(build_promise("tio-ar", commitments=2, start_year=2015, end_year=2016))
+    for start in range(2017, 2025, 2):
+        later = Promise.objects.create(area=decade.area, start_year=start, end_year=start + 1)
+        for commitment in decade.commitments.all():
+            copy = later.commitments.create(order=commitment.order, title="x", text="…")
+            copy.indicators.create(name="x", kind="count", rule="at_least", target_value=3)
+        publish(later)
+    assert sum(len(p.years) for p in decade.area.promises.all()) == 10
+    assert count_queries(client, decade.area.get_absolute_url()) == one_count
+
+
+def test_the_council_pages_cost_a_fixed_number_of_queries(client, django_user_model, build_promise):
+    client.force_login(django_user_model.objects.create_user("r", password="x", is_staff=True))
+    small = build_promise("liten", commitments=1, start_year=2020, end_year=2021)
+    counts = [count_queries(client, url) for url in ["/radet/", small.get_absolute_url()]]
+    large = build_promise("stor", commitments=30, start_year=2020, end_year=2021)
+    assert counts[0] == count_queries(client, "/radet/")
+    assert counts[1] == count_queries(client, large.get_absolute_url())
