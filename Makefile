@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test install install-test messages migrate demo lint format clean
+.PHONY: run test install install-test messages migrate demo lint format screenshots clean
 
 run: install messages migrate demo
 	$(MANAGE) runserver 127.0.0.1:8000
@@ -48,6 +48,10 @@ lint: install-test
 format: install-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# README screenshots of the demo promise page; needs `make run` serving in another terminal.
+screenshots: install-test
+	$(BIN)/python docs/take_screenshots.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

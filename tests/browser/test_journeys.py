@@ -1,0 +1,80 @@
+"""A resident and a council member using the site in a real browser."""
+
+from playwright.sync_api import expect
+
+from promises.models import Area, Promise
+
+
+def test_a_resident_goes_from_the_start_page_to_an_indicator(page):
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Vad lovade kommunen och polisen – och hur gick det?"
+    )
+    page.get_by_label("Sök kommun eller område").fill("Eskil")
+    page.get_by_role("button", name="Sök").click()
+    page.get_by_role("link", name="Eskilstuna kommun").click()
+    expect(page.get_by_text("3 av 5 åtaganden uppfyllda 2021")).to_be_visible()
+    page.get_by_role("link", name="Eskilstuna kommun 2021").click()
+    assert page.url.endswith("/eskilstuna/2021/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Medborgarlöfte Eskilstuna 2021")
+    expect(page.get_by_role("heading", level=3, name="2. Trafikkontroller")).to_be_visible()
+    expect(page.get_by_text("104 av 200 (52 %)")).to_be_visible()
+    page.get_by_role("link", name="Upptäckta/anmälda narkotikabrott").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Upptäckta/anmälda narkotikabrott")
+    expect(page.get_by_role("img", name="Upptäckta/anmälda narkotikabrott")).to_be_visible()
+    expect(page.get_by_text("2 014 → 2 483: +469, +23,3 %")).to_be_visible()
+
+
+def test_the_language_switch_turns_the_page_english_and_back(page):
+    page.goto("/eskilstuna/2021/")
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    page.get_by_role("button", name="In English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", name="Who promised")).to_be_visible()
+    assert page.url.endswith("/eskilstuna/2021/")
+    page.get_by_role("button", name="På svenska").click()
+    expect(page.get_by_role("heading", name="Vilka lovade")).to_be_visible()
+
+
+def test_a_draft_is_invisible_logged_out_and_marked_for_the_council(page, django_user_model):
+    area = Area.objects.create(name="Västerås stad", slug="vasteras", kind="municipality")
+    Promise.objects.create(area=area, start_year=2022, end_year=2022, title="Utkastlöftet")
+    django_user_model.objects.create_user("radet", password="ett-bra-losen-42", is_staff=True)
+
+    page.goto("/vasteras/2022/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sidan finns inte")
+    page.goto("/loften/")
+    expect(page.get_by_text("Västerås")).to_have_count(0)
+
+    page.goto("/admin/login/?next=/vasteras/2022/")
+    page.get_by_label("Användarnamn").fill("radet")
+    page.get_by_label("Lösenord").fill("ett-bra-losen-42")
+    page.get_by_role("button", name="Logga in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Utkastlöftet")
+    expect(page.get_by_text("Utkast – ej publicerat").first).to_be_visible()
+
+
+def test_the_print_stylesheet_hides_navigation_and_keeps_the_figures(page):
+    page.goto("/eskilstuna/2021/")
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator(".site-footer")).to_be_hidden()
+    expect(page.get_by_text("104 av 200 (52 %)")).to_be_visible()
+    page.emulate_media(media="screen")
+    expect(page.locator(".site-header")).to_be_visible()
+
+
+def test_the_skip_link_is_the_first_stop_for_the_keyboard(page):
+    page.goto("/eskilstuna/2021/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Hoppa till innehållet")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+
+
+def test_the_promise_page_fits_a_phone_without_sideways_scrolling(phone):
+    phone.goto("/eskilstuna/2021/")
+    expect(phone.get_by_text("104 av 200 (52 %)")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
