@@ -51,7 +51,7 @@ class Chart:
         """`year_outcomes` is a list of (year, outcome or None)."""
         rows = []
         if indicator.baseline_value is not None:
-            label = _("%(year)s (utgångsvärde)") % {"year": indicator.baseline_year}
+            label = _("Basår %(year)s") % {"year": indicator.baseline_year}
             rows.append((label, indicator.baseline_value, True))
         for year, outcome in year_outcomes:
             rows.append((str(year), outcome.value if outcome else None, False))

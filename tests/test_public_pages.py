@@ -85,7 +85,7 @@ def test_the_indicator_page_shows_the_trend_from_the_baseline(client, demo):
     indicator = demo.commitments.get(order=1).indicators.get()
     page = client.get(indicator.get_absolute_url()).text
     assert "Upptäckta/anmälda narkotikabrott" in page
-    assert "2020 (utgångsvärde)" in page
+    assert "Basår 2020" in page
     assert "2\u00a0483 st" in page
 
 
