@@ -197,3 +197,26 @@ def test_the_accessibility_statement_takes_problem_reports(client, db):
     response = client.post("/tillganglighet/", data, follow=True)
     assert "Tack! Vi har tagit emot din rapport." in response.text
     assert ProblemReport.objects.get().description == "Diagrammet läses inte upp"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/omraden/",
+        "/loften/",
+        "/eskilstuna/",
+        PROMISE_URL,
+        f"{PROMISE_URL}indikator/1/",
+        "/tillganglighet/",
+        "/finns-inte/",
+    ],
+)
+def test_every_page_has_one_h1_its_own_title_a_description_and_a_skip_link(client, demo, url):
+    page = client.get(url).text
+    assert page.count("<h1") == 1
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert title.endswith("– Medborgarlöften") and len(title) > len("– Medborgarlöften") + 3
+    assert '<meta name="description" content="' in page
+    assert '<a class="skip-link" href="#main">' in page
+    assert '<main id="main"' in page

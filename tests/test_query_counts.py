@@ -1,5 +1,6 @@
 """Every public page runs a fixed number of queries, whatever the size of the data."""
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -33,6 +34,30 @@ def page_urls(promise):
         promise.get_absolute_url(),
         indicator.get_absolute_url(),
     ]
+
+
+# Promises, signatories, commitments, their parties, indicators, outcomes, follow-ups
+# (+1 for the area itself on the area page; the area list is one query).
+PINNED = {"/": 7, "/omraden/": 1, "/loften/": 7, "area": 8, "promise": 7, "indicator": 7}
+
+
+@pytest.mark.parametrize("commitments", [1, 50])
+def test_each_public_page_runs_its_pinned_number_of_queries(
+    client, build_promise, django_assert_num_queries, commitments
+):
+    promise = publish(build_promise("kommun", commitments=commitments))
+    indicator = promise.commitments.first().indicators.first()
+    urls = {
+        "/": "/",
+        "/omraden/": "/omraden/",
+        "/loften/": "/loften/",
+        "area": promise.area.get_absolute_url(),
+        "promise": promise.get_absolute_url(),
+        "indicator": indicator.get_absolute_url(),
+    }
+    for name, url in urls.items():
+        with django_assert_num_queries(PINNED[name]):
+            assert client.get(url).status_code == 200
 
 
 def test_a_promise_with_fifty_commitments_costs_as_many_queries_as_one(client, build_promise):

@@ -40,15 +40,19 @@ def test_public_pages_have_no_wcag_violations(page, language):
     assert found == {}
 
 
-def test_council_pages_have_no_wcag_violations(page, django_user_model):
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_council_pages_have_no_wcag_violations(page, django_user_model, language):
     django_user_model.objects.create_user("radet", password="ett-bra-losen-42", is_staff=True)
     page.goto("/admin/login/?next=/radet/")
     page.get_by_label("Användarnamn").fill("radet")
     page.get_by_label("Lösenord").fill("ett-bra-losen-42")
     page.get_by_role("button", name="Logga in").click()
+    if language == "en":
+        page.get_by_role("button", name="In English").click()
     found = {}
     for url in ["/radet/", "/eskilstuna/2021/"]:
         page.goto(url)
+        assert page.locator("html").get_attribute("lang") == language
         if problems := violations(page):
             found[url] = problems
     assert found == {}
