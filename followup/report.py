@@ -87,6 +87,8 @@ class YearSummary:
     @property
     def label(self):
         """ "3 av 5 åtaganden uppfyllda 2021" """
+        if not self.judged:
+            return _("Inga åtaganden med mål att bedöma %(year)s") % {"year": self.year}
         text = ngettext(
             "%(met)s av %(total)s åtagande uppfyllt %(year)s",
             "%(met)s av %(total)s åtaganden uppfyllda %(year)s",

@@ -40,7 +40,8 @@ def start(request):
         "met": sum(s.met for s in years),
         "judged": sum(s.judged for s in years),
     }
-    context["met_percent"] = round(100 * context["met"] / context["judged"]) if years else None
+    judged = context["judged"]
+    context["met_percent"] = round(100 * context["met"] / judged) if judged else None
     return render(request, "promises/start.html", context)
 
 

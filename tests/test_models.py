@@ -105,3 +105,12 @@ def test_published_querysets_hide_drafts(demo):
     assert draft not in Promise.objects.published()
     assert YearlyFollowUp.objects.published().count() == 1
     assert Outcome.objects.published().count() == 6
+
+
+def test_an_area_cannot_take_an_address_the_site_uses(db):
+    from promises.models import Area
+
+    area = Area(name="Löften", slug="loften", kind="municipality")
+    with pytest.raises(ValidationError) as error:
+        area.full_clean()
+    assert messages_of(error)["slug"] == ["Kortnamnet används redan av webbplatsen."]

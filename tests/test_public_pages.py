@@ -220,3 +220,17 @@ def test_every_page_has_one_h1_its_own_title_a_description_and_a_skip_link(clien
     assert '<meta name="description" content="' in page
     assert '<a class="skip-link" href="#main">' in page
     assert '<main id="main"' in page
+
+
+def test_a_promise_with_only_context_figures_or_nothing_yet_does_not_break_pages(
+    client, build_promise
+):
+    promise = build_promise("tom", commitments=1)
+    promise.commitments.get().indicators.filter(rule="at_least").delete()
+    Promise.objects.filter(pk=promise.pk).update(state="published")
+    YearlyFollowUp.objects.create(promise=promise, year=2023, state="published")
+    empty = Promise.objects.create(area=promise.area, start_year=2025, end_year=2025)
+    Promise.objects.filter(pk=empty.pk).update(state="published")
+    for url in ["/", "/tom/", "/tom/2023-2024/", "/tom/2025/", "/loften/", "/loften/?status=met"]:
+        assert client.get(url).status_code == 200, url
+    assert "0 av 0" not in client.get("/tom/").text
