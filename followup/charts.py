@@ -9,8 +9,6 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from promises.models import Indicator
-
 WIDTH = 440
 LABEL_WIDTH = 150
 BAR_AREA = WIDTH - LABEL_WIDTH - 80  # room on the right for the value text
@@ -55,8 +53,8 @@ class Chart:
             rows.append((label, indicator.baseline_value, True))
         for year, outcome in year_outcomes:
             rows.append((str(year), outcome.value if outcome else None, False))
-        target = reference_line(indicator)
-        scale_max = max([v for _, v, _ in rows if v is not None] + [target or 0, Decimal(1)])
+        target = indicator.threshold
+        scale_max = max([row[1] for row in rows if row[1] is not None] + [target or 0, Decimal(1)])
         bars = []
         for index, (label, value, is_baseline) in enumerate(rows):
             width = float((value or 0) / scale_max) * BAR_AREA
@@ -73,17 +71,3 @@ class Chart:
     @property
     def line_bottom(self):
         return self.height - TOP
-
-
-def reference_line(indicator):
-    """Where the target line goes: the limit, or for a change rule the figure to pass."""
-    Rule = Indicator.Rule
-    target, baseline = indicator.target_value, indicator.baseline_value
-    if indicator.rule in (Rule.AT_LEAST, Rule.AT_MOST):
-        return target
-    if indicator.rule in (Rule.INCREASE, Rule.DECREASE) and baseline is not None:
-        if target is None:
-            return baseline
-        step = baseline * target / 100 if indicator.target_in_percent else target
-        return baseline + step if indicator.rule == Rule.INCREASE else baseline - step
-    return None

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -38,7 +38,11 @@ PERIOD_LAST_MONTH = {"year": 12, "t1": 4, "t2": 8, "t3": 12, "q1": 3, "q2": 6, "
 
 class OutcomeQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(indicator__commitment__promise__state=PublicationState.PUBLISHED)
+        """Outcomes of published promises in years whose follow-up is published."""
+        published_year = YearlyFollowUp.objects.published().filter(
+            promise=OuterRef("indicator__commitment__promise"), year=OuterRef("year")
+        )
+        return self.filter(Exists(published_year))
 
 
 class Outcome(models.Model):

@@ -47,6 +47,10 @@ class IndicatorReport:
     years: list[IndicatorYear]
 
     @property
+    def chart_id(self):
+        return f"chart-{self.indicator.pk}"
+
+    @property
     def chart(self):
         if not self.indicator.has_numeric_value:
             return None
@@ -112,19 +116,12 @@ class PromiseReport:
             groups.setdefault(theme, []).append(report)
         return [(theme, reports) for theme, reports in groups.items()]
 
-    @property
-    def latest_year(self):
-        return self.years[-1] if self.years else None
-
     def indicator(self, pk):
         for commitment in self.commitments:
             for report in commitment.indicators:
                 if report.indicator.pk == pk:
                     return commitment, report
         return None, None
-
-
-NO_FOLLOWUP = _("Uppföljningen av %(year)s är inte publicerad ännu.")
 
 
 def visible_years(promise, council):

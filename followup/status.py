@@ -89,7 +89,7 @@ class Assessment:
         return _("%(value)s av %(target)s (%(percent)s %%)") % {
             "value": format_number(self.value),
             "target": format_number(self.target),
-            "percent": format_number(self.progress),
+            "percent": format_number(self.progress.quantize(Decimal(1), ROUND_HALF_UP)),
         }
 
 
@@ -102,15 +102,9 @@ def target_met(indicator, value):
     if rule == Rule.AT_MOST:
         return value <= target
     if rule == Rule.INCREASE:
-        if target is None:
-            return value > baseline
-        step = baseline * target / 100 if indicator.target_in_percent else target
-        return value >= baseline + step
+        return value > baseline if target is None else value >= indicator.threshold
     if rule == Rule.DECREASE:
-        if target is None:
-            return value < baseline
-        step = baseline * target / 100 if indicator.target_in_percent else target
-        return value <= baseline - step
+        return value < baseline if target is None else value <= indicator.threshold
     if rule == Rule.DONE:
         return value == 1
     return None

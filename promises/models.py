@@ -371,10 +371,42 @@ class Indicator(models.Model):
             limit_rule = self.rule in (self.Rule.AT_LEAST, self.Rule.AT_MOST)
             if limit_rule and self.target_value is not None and self.target_value > 100:
                 errors["target_value"] = _("En andel i procent ska ligga mellan 0 och 100.")
+        too_far_down = (
+            self.rule == self.Rule.DECREASE
+            and self.target_value is not None
+            and (
+                self.target_value >= 100
+                if self.target_in_percent
+                else self.baseline_value is not None and self.target_value > self.baseline_value
+            )
+        )
+        if too_far_down:
+            errors["target_value"] = _("Det går inte att minska med mer än utgångsvärdet.")
         if self.baseline_value is not None and self.baseline_year is None:
             errors["baseline_year"] = _("Ange vilket år utgångsvärdet gäller.")
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def threshold(self):
+        """The figure an outcome must reach (at least/increase) or stay under (at most/decrease).
+
+        For a change rule without a stated amount, any change from the baseline counts, so
+        the threshold is the baseline itself (to be passed, not just reached).
+        """
+        Rule = self.Rule
+        if self.rule in (Rule.AT_LEAST, Rule.AT_MOST):
+            return self.target_value
+        if self.rule not in (Rule.INCREASE, Rule.DECREASE) or self.baseline_value is None:
+            return None
+        if self.target_value is None:
+            return self.baseline_value
+        step = self.target_value
+        if self.target_in_percent:
+            step = self.baseline_value * self.target_value / 100
+        return (
+            self.baseline_value + step if self.rule == Rule.INCREASE else self.baseline_value - step
+        )
 
     @property
     def is_context(self):
@@ -420,6 +452,6 @@ class Indicator(models.Model):
             if target
             else _("minska från %(baseline)s"),
             rule.DONE: _("genomfört"),
-            rule.NONE: _("inget mål (sammanhang)"),
+            rule.NONE: _("inget mål – visas som jämförelse"),
         }
         return str(labels[self.rule]) % {"target": target, "baseline": self.baseline_label}

@@ -46,7 +46,8 @@ def start(request):
 
 
 def area_list(request):
-    query = request.GET.get("q", "").strip()[:100]
+    # PostgreSQL refuses a NUL character in a query; no area name contains one anyway.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     areas = Area.objects.filter(promises__in=visible_promises(request)).distinct()
     if query:
         areas = areas.filter(name__icontains=query)
@@ -57,7 +58,7 @@ def area_detail(request, slug):
     area = get_object_or_404(Area, slug=slug)
     reports = reports_for(request, visible_promises(request).filter(area=area))
     if not reports:
-        raise Http404(_("Området har inga publicerade medborgarlöften."))
+        raise Http404  # the same answer as for an area that does not exist
     return render(request, "promises/area_detail.html", {"area": area, "reports": reports})
 
 
@@ -77,7 +78,7 @@ def indicator_detail(request, slug, period, pk):
     promise_report_ = promise_report(request, slug, period)
     commitment, indicator = promise_report_.indicator(pk)
     if indicator is None:
-        raise Http404(_("Indikatorn finns inte i det här löftet."))
+        raise Http404
     context = {"report": promise_report_, "commitment": commitment, "item": indicator}
     return render(request, "promises/indicator_detail.html", context)
 
@@ -116,11 +117,9 @@ class BrowseForm(forms.Form):
 
 def browse(request):
     reports = reports_for(request, visible_promises(request))
-    form = BrowseForm(request.GET or None, reports)
+    form = BrowseForm(request.GET, reports)
     rows = []
-    if not form.is_bound or form.is_valid():
-        if not form.is_bound:
-            form.cleaned_data = dict.fromkeys(form.fields)
+    if form.is_valid():
         for promise_report_ in reports:
             for commitment in promise_report_.commitments:
                 for summary in promise_report_.years:

@@ -105,6 +105,8 @@ def test_published_querysets_hide_drafts(demo):
     assert draft not in Promise.objects.published()
     assert YearlyFollowUp.objects.published().count() == 1
     assert Outcome.objects.published().count() == 6
+    YearlyFollowUp.objects.update(state="draft")
+    assert Outcome.objects.published().count() == 0
 
 
 def test_an_area_cannot_take_an_address_the_site_uses(db):
@@ -114,3 +116,15 @@ def test_an_area_cannot_take_an_address_the_site_uses(db):
     with pytest.raises(ValidationError) as error:
         area.full_clean()
     assert messages_of(error)["slug"] == ["Kortnamnet används redan av webbplatsen."]
+
+
+def test_a_decrease_cannot_go_below_zero(make_indicator):
+    commitment = make_indicator().commitment
+    base = {"commitment": commitment, "name": "Otrygghet", "kind": "percent", "rule": "decrease"}
+    base.update(baseline_value=Decimal("28.2"), baseline_year=2022)
+    for target, in_percent in [(Decimal("30"), False), (Decimal("100"), True)]:
+        wrong = Indicator(target_value=target, target_in_percent=in_percent, **base)
+        with pytest.raises(ValidationError) as error:
+            wrong.full_clean()
+        assert "mer än utgångsvärdet" in messages_of(error)["target_value"][0]
+    Indicator(target_value=Decimal("2"), **base).full_clean()
