@@ -16,8 +16,14 @@ urlpatterns = [
     path("loften/", views.browse, name="browse"),
     path("radet/", followup_views.dashboard, name="council_dashboard"),
     path("tillganglighet/", accessibility_views.statement, name="accessibility"),
+    path("rapport/<int:year>.xlsx", views.yearly_workbook, name="yearly_workbook"),
     path("<slug:slug>/", views.area_detail, name="area"),
     path("<slug:slug>/<period:period>/", views.promise_detail, name="promise"),
+    path(
+        "<slug:slug>/<period:period>/rapport/<int:year>.xlsx",
+        views.promise_workbook,
+        name="promise_workbook",
+    ),
     path(
         "<slug:slug>/<period:period>/indikator/<int:pk>/",
         views.indicator_detail,

@@ -87,10 +87,19 @@ class PromiseAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         promise = self.get_object(request, object_id)
-        links = []
+        links, reports = [], []
         if promise is not None:
             links = [(year, followup_entry_url(promise, year)) for year in promise.years]
-        extra_context = {**(extra_context or {}), "followup_links": links}
+            reports = [
+                (
+                    year,
+                    reverse(
+                        "promise_workbook", args=[promise.area.slug, promise.period_slug, year]
+                    ),
+                )
+                for year in promise.years
+            ]
+        extra_context = {**(extra_context or {}), "followup_links": links, "report_links": reports}
         return super().change_view(request, object_id, form_url, extra_context)
 
 

@@ -20,7 +20,17 @@ YEAR_VALIDATORS = [
 
 
 # First parts of the site's own addresses, which an area's address must not shadow.
-RESERVED_SLUGS = {"admin", "i18n", "static", "omraden", "loften", "radet", "tillganglighet"}
+RESERVED_SLUGS = {
+    "admin",
+    "i18n",
+    "static",
+    "omraden",
+    "loften",
+    "radet",
+    "tillganglighet",
+    "rapport",
+    "oppna-data",
+}
 
 
 class Area(models.Model):
@@ -170,7 +180,12 @@ class Promise(models.Model):
         }
 
     def get_absolute_url(self):
-        return reverse("promise", args=[self.area.slug, (self.start_year, self.end_year)])
+        return reverse("promise", args=[self.area.slug, self.period_slug])
+
+    @property
+    def period_slug(self):
+        """The period as URLs take it; the URL converter writes it as "2021" or "2023-2024"."""
+        return (self.start_year, self.end_year)
 
     @property
     def period_label(self):
@@ -279,7 +294,13 @@ class Indicator(models.Model):
         on_delete=models.CASCADE,
         related_name="indicators",
     )
-    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    order = models.PositiveSmallIntegerField(
+        _("nummer"),
+        default=1,
+        help_text=_(
+            "Indikatorns nummer inom åtagandet; används för att känna igen raden vid import."
+        ),
+    )
     name = models.CharField(_("namn"), max_length=300)
     unit = models.CharField(
         _("enhet"), max_length=50, blank=True, help_text=_("Till exempel ”st”, ”%” eller ”möten”.")
@@ -325,6 +346,11 @@ class Indicator(models.Model):
         verbose_name_plural = _("indikatorer")
         ordering = ["commitment", "order", "pk"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "order"],
+                name="indicator_unique_number_in_commitment",
+                violation_error_message=_("Åtagandet har redan en indikator med det numret."),
+            ),
             models.CheckConstraint(
                 condition=~Q(rule__in=["at_least", "at_most"]) | Q(target_value__isnull=False),
                 name="indicator_limit_rules_need_target",

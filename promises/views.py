@@ -1,24 +1,15 @@
 """Public pages: citizens browse published promises; the council also sees its drafts."""
 
 from django import forms
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from followup import report
+from followup import report, workbook
 from followup.status import Status
-from promises.models import Area, Promise
-
-
-def is_council(user):
-    """Logged-in staff are the council: they see drafts, clearly marked."""
-    return user.is_authenticated and user.is_staff
-
-
-def visible_promises(request):
-    promises = Promise.objects.all()
-    return promises if is_council(request.user) else promises.published()
+from promises.models import Area
+from promises.visibility import is_council, visible_promises
 
 
 def reports_for(request, promises):
@@ -127,3 +118,37 @@ def browse(request):
                         status = commitment.status_in(summary.year)
                         rows.append((promise_report_, commitment, summary, status))
     return render(request, "promises/browse.html", {"form": form, "rows": rows})
+
+
+def promise_workbook(request, slug, period, year):
+    """The yearly report of one promise; the council's copy includes drafts, marked as such."""
+    promise_report_ = promise_report(request, slug, period)
+    if year not in [summary.year for summary in promise_report_.years]:
+        raise Http404
+    title = _("Uppföljning %(year)s av %(promise)s") % {
+        "year": year,
+        "promise": promise_report_.promise,
+    }
+    filename = f"medborgarlofte-{slug}-{year}.xlsx"
+    return workbook_response(workbook.build([promise_report_], year, str(title)), filename)
+
+
+def yearly_workbook(request, year):
+    """Every area's report for one year, for the police region and national overviews."""
+    promises = visible_promises(request).filter(start_year__lte=year, end_year__gte=year)
+    reports = [r for r in reports_for(request, promises) if year in [s.year for s in r.years]]
+    if not reports:
+        raise Http404
+    title = _("Medborgarlöften: uppföljning %(year)s") % {"year": year}
+    return workbook_response(
+        workbook.build(reports, year, str(title)), f"medborgarloften-{year}.xlsx"
+    )
+
+
+def workbook_response(content, filename):
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

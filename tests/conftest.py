@@ -72,10 +72,15 @@ def build_promise(db):
             )
             commitment.parties.add(police)
             controls = commitment.indicators.create(
-                name="Kontroller", unit="st", kind="count", rule="at_least", target_value=200
+                order=1,
+                name="Kontroller",
+                unit="st",
+                kind="count",
+                rule="at_least",
+                target_value=200,
             )
             context = commitment.indicators.create(
-                name="I hela kommunen", kind="count", rule="none"
+                order=2, name="I hela kommunen", kind="count", rule="none"
             )
             for indicator in (controls, context):
                 for year in promise.years:

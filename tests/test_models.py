@@ -120,7 +120,8 @@ def test_an_area_cannot_take_an_address_the_site_uses(db):
 
 def test_a_decrease_cannot_go_below_zero(make_indicator):
     commitment = make_indicator().commitment
-    base = {"commitment": commitment, "name": "Otrygghet", "kind": "percent", "rule": "decrease"}
+    base = {"commitment": commitment, "order": 2, "name": "Otrygghet", "kind": "percent"}
+    base["rule"] = "decrease"
     base.update(baseline_value=Decimal("28.2"), baseline_year=2022)
     for target, in_percent in [(Decimal("30"), False), (Decimal("100"), True)]:
         wrong = Indicator(target_value=target, target_in_percent=in_percent, **base)

@@ -1,0 +1,95 @@
+"""The rows of the yearly report, shared by the Excel workbook, the outcome import and open data.
+
+One row per indicator and year. The first five columns are the row's stable key (area, period,
+year, commitment number, indicator number): the import matches rows by them, never by ids.
+"""
+
+from django.utils.functional import Promise as LazyText
+from django.utils.translation import gettext_lazy as _
+
+from followup.status import Override
+
+KEY_COLUMNS = ["area", "period", "year", "commitment_number", "indicator_number"]
+
+# (key, header). Headers are translated when the file is written; keys name open-data columns.
+COLUMNS = [
+    ("area", _("Område")),
+    ("period", _("Period")),
+    ("year", _("År")),
+    ("commitment_number", _("Åtagande nr")),
+    ("indicator_number", _("Indikator nr")),
+    ("parties", _("Ansvariga parter")),
+    ("commitment", _("Åtagande")),
+    ("indicator", _("Indikator")),
+    ("unit", _("Enhet")),
+    ("rule", _("Målregel")),
+    ("target", _("Mål")),
+    ("baseline", _("Utgångsvärde")),
+    ("baseline_year", _("Basår")),
+    ("outcome", _("Utfall")),
+    ("change", _("Förändring")),
+    ("change_percent", _("Förändring i procent")),
+    ("progress", _("Andel av målet")),
+    ("status", _("Status")),
+    ("comment", _("Kommentar")),
+    ("override", _("Ändrad bedömning")),
+    ("override_reason", _("Motivering")),
+]
+
+# A cell beginning with one of these can run as a formula when a spreadsheet opens the file.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """Text that could run as a formula gets a leading apostrophe, the spreadsheet convention."""
+    if isinstance(value, LazyText):
+        value = str(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def headers():
+    return [str(header) for _, header in COLUMNS]
+
+
+def indicator_rows(promise_report, year):
+    """The report's rows for one year, as dicts keyed by column key, with raw values."""
+    promise = promise_report.promise
+    for commitment_report in promise_report.commitments:
+        commitment = commitment_report.commitment
+        for item in commitment_report.indicators:
+            indicator, row = item.indicator, item.for_year(year)
+            if row is None:
+                continue
+            yield row_values(promise, commitment, indicator, row)
+
+
+def row_values(promise, commitment, indicator, row):
+    assessment, outcome = row.assessment, row.outcome
+    change = assessment.change
+    return {
+        "area": promise.area.name,
+        "period": promise.period_label,
+        "year": row.year,
+        "commitment_number": commitment.order,
+        "indicator_number": indicator.order,
+        "parties": ", ".join(party.name for party in commitment.parties.all()),
+        "commitment": commitment.title,
+        "indicator": indicator.name,
+        "unit": indicator.unit,
+        "rule": indicator.target_label,
+        "target": indicator.target_value,
+        "baseline": indicator.baseline_value,
+        "baseline_year": indicator.baseline_year,
+        "outcome": outcome.value if outcome else None,
+        "change": change.absolute if change else None,
+        "change_percent": change.percent / 100 if change and change.percent is not None else None,
+        "progress": assessment.progress / 100 if assessment.progress is not None else None,
+        "status": assessment.status,
+        "comment": outcome.comment if outcome else "",
+        "override": Override(outcome.status_override).label
+        if outcome and outcome.status_override
+        else "",
+        "override_reason": outcome.override_reason if outcome else "",
+    }
