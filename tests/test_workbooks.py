@@ -16,7 +16,6 @@ def open_workbook(response):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     return load_workbook(BytesIO(response.content))
-    )
 
 
 def rows_of(sheet):
