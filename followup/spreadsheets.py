@@ -66,10 +66,13 @@ def indicator_rows(promise_report, year):
 
 
 def row_values(promise, commitment, indicator, row):
+    """One indicator in one year: names and labels for people, codes for machines."""
     assessment, outcome = row.assessment, row.outcome
     change = assessment.change
+    override = outcome.status_override if outcome else ""
     return {
         "area": promise.area.name,
+        "area_slug": promise.area.slug,
         "period": promise.period_label,
         "year": row.year,
         "commitment_number": commitment.order,
@@ -79,17 +82,17 @@ def row_values(promise, commitment, indicator, row):
         "indicator": indicator.name,
         "unit": indicator.unit,
         "rule": indicator.target_label,
+        "rule_code": indicator.rule,
         "target": indicator.target_value,
         "baseline": indicator.baseline_value,
         "baseline_year": indicator.baseline_year,
         "outcome": outcome.value if outcome else None,
         "change": change.absolute if change else None,
-        "change_percent": change.percent / 100 if change and change.percent is not None else None,
-        "progress": assessment.progress / 100 if assessment.progress is not None else None,
+        "change_percent": change.percent if change else None,
+        "progress": assessment.progress,
         "status": assessment.status,
         "comment": outcome.comment if outcome else "",
-        "override": Override(outcome.status_override).label
-        if outcome and outcome.status_override
-        else "",
+        "override": str(Override(override).label) if override else "",
+        "override_code": override,
         "override_reason": outcome.override_reason if outcome else "",
     }

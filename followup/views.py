@@ -1,10 +1,12 @@
 """The council's dashboard: what is missing, with a link to enter it."""
 
 from django.contrib.admin.views.decorators import staff_member_required
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from followup import opendata
 from followup.models import Period
 from followup.report import with_followup_data
 from promises.models import Promise
@@ -32,3 +34,17 @@ def dashboard(request):
     today = timezone.localdate()
     rows = list(missing_outcomes(Promise.objects.all(), today))
     return render(request, "followup/dashboard.html", {"rows": rows})
+
+
+def open_data_csv(request):
+    response = HttpResponse(opendata.as_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="medborgarloften-utfall.csv"'
+    return response
+
+
+def open_data_json(request):
+    return HttpResponse(opendata.as_json(), content_type="application/json; charset=utf-8")
+
+
+def open_data(request):
+    return render(request, "followup/open_data.html", {"columns": opendata.COLUMNS})

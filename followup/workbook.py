@@ -98,6 +98,9 @@ def commitment_sheet(sheet, promise_reports, year):
     for report in promise_reports:
         for values in spreadsheets.indicator_rows(report, year):
             values["status"] = str(Status(values["status"]).label)
+            for key in SHARE_COLUMNS:  # percent figures become shares for Excel's % format
+                if values[key] is not None:
+                    values[key] /= 100
             rows.append([values[key] for key in keys])
     write_table(sheet, spreadsheets.headers(), rows, keys=keys)
     status_column = keys.index("status") + 1

@@ -17,6 +17,9 @@ urlpatterns = [
     path("radet/", followup_views.dashboard, name="council_dashboard"),
     path("tillganglighet/", accessibility_views.statement, name="accessibility"),
     path("rapport/<int:year>.xlsx", views.yearly_workbook, name="yearly_workbook"),
+    path("oppna-data/", followup_views.open_data, name="open_data"),
+    path("oppna-data/utfall.csv", followup_views.open_data_csv, name="open_data_csv"),
+    path("oppna-data/utfall.json", followup_views.open_data_json, name="open_data_json"),
     path("<slug:slug>/", views.area_detail, name="area"),
     path("<slug:slug>/<period:period>/", views.promise_detail, name="promise"),
     path(

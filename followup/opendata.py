@@ -1,0 +1,75 @@
+"""Open data: every published indicator and year as CSV and JSON, with stable column names.
+
+Only published promises and published follow-up years, whoever asks: open data is a
+publication, not a council view. The column names are a promise to re-users; README lists them.
+"""
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+from followup import report
+from followup.spreadsheets import indicator_rows, neutralise
+from promises.models import Promise
+
+# Open-data column → key of `spreadsheets.row_values`.
+COLUMNS = {
+    "area": "area",
+    "area_slug": "area_slug",
+    "period": "period",
+    "year": "year",
+    "commitment_number": "commitment_number",
+    "indicator_number": "indicator_number",
+    "parties": "parties",
+    "commitment": "commitment",
+    "indicator": "indicator",
+    "unit": "unit",
+    "rule": "rule_code",
+    "target": "target",
+    "baseline": "baseline",
+    "baseline_year": "baseline_year",
+    "outcome": "outcome",
+    "change": "change",
+    "change_percent": "change_percent",
+    "progress_percent": "progress",
+    "status": "status",
+    "override": "override_code",
+    "override_reason": "override_reason",
+    "comment": "comment",
+}
+
+
+def rows():
+    promises = report.with_followup_data(
+        Promise.objects.published().order_by("area__name", "start_year")
+    )
+    for promise in promises:
+        promise_report = report.build(promise, council=False)
+        for summary in promise_report.years:
+            for values in indicator_rows(promise_report, summary.year):
+                yield {column: plain(values[key]) for column, key in COLUMNS.items()}
+
+
+def plain(value):
+    """Decimals as JSON numbers (2483, 61.5); status codes as plain strings."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral() else float(value)
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+def as_csv():
+    output = io.StringIO()
+    writer = csv.DictWriter(output, fieldnames=list(COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    for row in rows():
+        writer.writerow({column: neutralise(value) for column, value in row.items()})
+    return output.getvalue()
+
+
+def as_json():
+    return json.dumps(
+        {"columns": list(COLUMNS), "rows": list(rows())}, ensure_ascii=False, indent=1
+    )
