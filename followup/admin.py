@@ -1,12 +1,17 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin, ImportExportMixin
 
+from followup import resources
 from followup.models import Outcome, YearlyFollowUp
 from promises.forms import LOCALIZED_DECIMALS
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
+class OutcomeAdmin(ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.OutcomeResource]
+    import_formats = resources.IMPORT_FORMATS
+    import_error_display = ("message",)
     list_display = ["indicator", "year", "period", "value_label", "status", "entered_by"]
     list_filter = [
         "year",
@@ -46,9 +51,14 @@ class OutcomeAdmin(admin.ModelAdmin):
         obj.entered_by = request.user
         super().save_model(request, obj, form, change)
 
+    def get_import_resource_kwargs(self, request, **kwargs):
+        # Imported outcomes are recorded as entered by the council member who imported them.
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+
 
 @admin.register(YearlyFollowUp)
-class YearlyFollowUpAdmin(admin.ModelAdmin):
+class YearlyFollowUpAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.YearlyFollowUpResource]
     list_display = ["promise", "year", "approved_on", "state"]
     list_filter = ["state", "year", "promise__area"]
     list_select_related = ["promise__area"]

@@ -4,8 +4,10 @@ from django.db import models
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
 
 from followup.entry import followup_entry_view
+from promises import resources
 from promises.forms import LOCALIZED_DECIMALS
 from promises.models import Area, Commitment, Indicator, Party, Promise, Signatory, Theme
 
@@ -15,7 +17,8 @@ admin.site.index_title = _("Löften och uppföljning")
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.AreaResource]
     list_display = ["name", "kind", "parent"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
@@ -25,14 +28,16 @@ class AreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Party)
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.PartyResource]
     list_display = ["name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name"]
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.ThemeResource]
     list_display = ["name"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -53,7 +58,8 @@ class CommitmentInline(admin.TabularInline):
 
 
 @admin.register(Promise)
-class PromiseAdmin(admin.ModelAdmin):
+class PromiseAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.PromiseResource]
     list_display = ["__str__", "followup_links", "period", "signed_on", "state"]
     list_filter = ["state", "area", "start_year"]
     list_select_related = ["area"]
@@ -120,7 +126,8 @@ class IndicatorInline(admin.StackedInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
+class CommitmentAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.CommitmentResource]
     list_display = ["__str__", "promise", "theme", "responsible"]
     list_filter = ["promise__area", "promise__start_year", "promise__state", "theme", "parties"]
     list_select_related = ["promise__area", "theme"]
@@ -138,7 +145,8 @@ class CommitmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.IndicatorResource]
     list_display = ["name", "commitment", "promise", "kind", "target", "baseline"]
     list_filter = ["kind", "rule", "commitment__promise__area", "commitment__promise__start_year"]
     list_select_related = ["commitment__promise__area"]

@@ -84,3 +84,16 @@ def test_changelists_run_as_many_queries_for_many_promises_as_for_one(
     with CaptureQueriesContext(connection) as many:
         admin_client.get(url)
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("model", PROJECT_MODELS, ids=lambda m: m.__name__)
+def test_every_model_offers_an_export_in_swedish(admin_client, demo, model):
+    response = admin_client.get(admin_url(model, "changelist"))
+    assert "Exportera" in response.text
+    assert admin_client.get(admin_url(model, "export")).status_code == 200
+
+
+def test_outcomes_offer_an_import(admin_client, demo):
+    assert "Importera" in admin_client.get(reverse("admin:followup_outcome_changelist")).text
+    page = admin_client.get(reverse("admin:followup_outcome_import")).text
+    assert "Fil att läsa in" in page

@@ -1,0 +1,321 @@
+"""Outcomes in and out of spreadsheets (django-import-export), matched by stable keys.
+
+The columns are those of the yearly report's commitments sheet, so a council member can export
+the report, fill in the outcome column and import it back. A row is found by its area, period,
+year, commitment number and indicator number, never by a database id. Every row passes the
+same validation as the admin form, and one bad row refuses the whole file.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from import_export import fields, widgets
+from import_export.formats.base_formats import CSV, XLSX
+
+from followup.models import Outcome, Period, YearlyFollowUp
+from followup.spreadsheets import COLUMNS, neutralise
+from followup.status import Override
+from promises.models import Indicator
+from promises.resources import Labels, SpreadsheetResource
+
+MAX_ROWS = 20_000
+PART_OF_YEAR = ("part_of_year", "Del av året")  # only in this resource: the report is yearly
+REQUIRED = ["area", "period", "year", "commitment_number", "indicator_number", "outcome"]
+SHEET_NAMES = ("Åtaganden", "Commitments")
+
+
+def header_names():
+    """Every accepted header, in Swedish and English, mapped to its column key."""
+    names = {}
+    for language in ("sv", "en"):
+        with translation.override(language):
+            for key, header in [*COLUMNS, PART_OF_YEAR]:
+                names[simplified(header if key != "part_of_year" else _(header))] = key
+    return names
+
+
+def simplified(header):
+    """ "Åtagande nr", "åtagande nr." and "Commitment No" all compare alike."""
+    return "".join(char for char in str(header or "").lower() if char.isalnum())
+
+
+class DecimalCommaWidget(widgets.Widget):
+    """A figure as a spreadsheet holds it: a number, or text such as "61,5" or "2 483"."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, int | float | Decimal):
+            return Decimal(str(value))
+        text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            raise ValueError(_("”%(value)s” är inte ett tal.") % {"value": value}) from None
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
+class OverrideWidget(widgets.Widget):
+    """The council's judgement by its Swedish or English name (or code); empty for none."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip().lower()
+        if not text:
+            return ""
+        for choice in Override:
+            names = {choice.value}
+            for language in ("sv", "en"):
+                with translation.override(language):
+                    names.add(str(choice.label).lower())
+            if text in names:
+                return choice.value
+        raise ValueError(_("Okänd bedömning ”%(value)s”.") % {"value": value})
+
+    def render(self, value, obj=None, **kwargs):
+        return str(Override(value).label) if value else ""
+
+
+class TextWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        return "" if value is None else str(value).strip().replace("\r\n", "\n")
+
+    def render(self, value, obj=None, **kwargs):
+        return neutralise(value or "")
+
+
+class OutcomeResource(SpreadsheetResource):
+    area = fields.Field("indicator__commitment__promise__area__name", "area", readonly=True)
+    period = fields.Field("indicator__commitment__promise__period_label", "period", readonly=True)
+    year = fields.Field("year", "year", readonly=True)
+    commitment_number = fields.Field(
+        "indicator__commitment__order", "commitment_number", readonly=True
+    )
+    indicator_number = fields.Field("indicator__order", "indicator_number", readonly=True)
+    part_of_year = fields.Field("period", "part_of_year", readonly=True)
+    indicator = fields.Field("indicator__name", "indicator", readonly=True, widget=TextWidget())
+    outcome = fields.Field("value", "outcome", widget=DecimalCommaWidget())
+    comment = fields.Field("comment", "comment", widget=TextWidget())
+    override = fields.Field("status_override", "override", widget=OverrideWidget())
+    override_reason = fields.Field("override_reason", "override_reason", widget=TextWidget())
+
+    class Meta:
+        model = Outcome
+        fields = [
+            "area", "period", "year", "commitment_number", "indicator_number", "part_of_year",
+            "indicator", "outcome", "comment", "override", "override_reason",
+        ]  # fmt: skip
+        import_id_fields = []
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_transactions = True
+        # Rows are saved in batches, so an import costs about the same number of queries
+        # whatever its length.
+        use_bulk = True
+        batch_size = 1000
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+
+    # Export: translated headers, the part of the year in words.
+
+    def get_export_headers(self, selected_fields=None):
+        labels = dict([*COLUMNS, PART_OF_YEAR])
+        return [
+            _(labels[field.column_name])
+            if field.column_name == "part_of_year"
+            else str(labels[field.column_name])
+            for field in self.get_export_fields(selected_fields)
+        ]
+
+    def dehydrate_part_of_year(self, outcome):
+        return str(Period(outcome.period).label)
+
+    # Import: headers in either language, the whole file checked before any row.
+
+    def before_import(self, dataset, **kwargs):
+        self.refused = True  # until the whole file has passed the checks below
+        names = header_names()
+        dataset.headers = [names.get(simplified(header), header) for header in dataset.headers]
+        missing = [key for key in REQUIRED if key not in dataset.headers]
+        # A whole-file problem: import-export shows the message above the rows.
+        if missing:
+            labels = dict(COLUMNS)
+            raise ValueError(
+                _("Kolumner saknas i filen: %(columns)s.")
+                % {"columns": ", ".join(f"”{labels[key]}”" for key in missing)}
+            )
+        if len(dataset) > MAX_ROWS:
+            raise ValueError(
+                _("Filen har fler än %(max)s rader; dela upp den och läs in delarna var för sig.")
+                % {"max": MAX_ROWS}
+            )
+        self.indicators = indicator_index()
+        self.outcomes = {
+            (o.indicator_id, o.year, o.period): o
+            for o in Outcome.objects.filter(indicator__in=[i for i in self.indicators.values()])
+        }
+        self.seen = {}
+        self.refused = False
+
+    def import_row(self, row, instance_loader, **kwargs):
+        if self.refused:  # the file as a whole was refused; its rows are not read
+            row_result = self.get_row_result_class()()
+            row_result.import_type = row_result.IMPORT_TYPE_SKIP
+            return row_result
+        return super().import_row(row, instance_loader, **kwargs)
+
+    def get_or_init_instance(self, instance_loader, row):
+        indicator, year, part = self.row_key(row)
+        key = (indicator.pk, year, part)
+        if key in self.seen:
+            raise ValidationError(
+                _("Raden upprepar en tidigare rad för samma indikator, år och period.")
+            )
+        self.seen[key] = True
+        existing = self.outcomes.get(key)
+        if existing is not None:
+            existing.indicator = indicator
+            return existing, False
+        return Outcome(indicator=indicator, year=year, period=part), True
+
+    def row_key(self, row):
+        try:
+            year = int(str(row["year"]).strip())
+            commitment_number = int(str(row["commitment_number"]).strip())
+            indicator_number = int(str(row["indicator_number"]).strip())
+        except (TypeError, ValueError):
+            raise ValidationError(_("År, åtagande nr och indikator nr ska vara heltal.")) from None
+        area, period = str(row["area"] or "").strip(), str(row["period"] or "").strip()
+        key = (area.lower(), period, commitment_number, indicator_number)
+        indicator = self.indicators.get(key)
+        if indicator is None:
+            known_areas = {k[0] for k in self.indicators}
+            if area.lower() not in known_areas:
+                raise ValidationError(_("Okänt område ”%(area)s”.") % {"area": area})
+            raise ValidationError(
+                _("Området %(area)s har ingen indikator %(c)s.%(i)s i perioden %(period)s.")
+                % {"area": area, "c": commitment_number, "i": indicator_number, "period": period}
+            )
+        return indicator, year, part_of_year(row.get("part_of_year"))
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        if self.user is not None and self.user.is_authenticated:
+            instance.entered_by = self.user
+        instance.entered_at = timezone.now()  # bulk saves skip auto_now
+
+    def get_bulk_update_fields(self):
+        return [
+            "value",
+            "comment",
+            "status_override",
+            "override_reason",
+            "entered_by",
+            "entered_at",
+        ]
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors:
+            return False
+        if instance.pk is None:
+            # A row with nothing filled in is a line of the report left for later.
+            return instance.value is None and not instance.comment and not instance.status_override
+        return super().skip_row(instance, original, row, import_validation_errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # Uniqueness is checked against the file and the outcomes read in before_import, and
+        # held by the database constraint; skipping the per-row query keeps imports fast.
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(
+                exclude=errors.keys(), validate_unique=False, validate_constraints=False
+            )
+            instance.validate_constraints(exclude={"indicator", "year", "period", *errors.keys()})
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+def indicator_index():
+    """Every indicator by (area name, period, commitment number, indicator number)."""
+    indicators = Indicator.objects.select_related("commitment__promise__area")
+    index = {}
+    for indicator in indicators:
+        promise = indicator.commitment.promise
+        for area_name in (promise.area.name, promise.area.slug):
+            key = (
+                area_name.lower(),
+                promise.period_label,
+                indicator.commitment.order,
+                indicator.order,
+            )
+            index[key] = indicator
+        # A period written with a hyphen instead of an en dash matches too.
+        index[
+            (
+                promise.area.name.lower(),
+                promise.period_label.replace("–", "-"),
+                indicator.commitment.order,
+                indicator.order,
+            )
+        ] = indicator
+    return index
+
+
+def part_of_year(value):
+    text = str(value or "").strip().lower()
+    if not text:
+        return Period.YEAR
+    for choice in Period:
+        names = {choice.value}
+        for language in ("sv", "en"):
+            with translation.override(language):
+                names.add(str(choice.label).lower())
+        if text in names:
+            return choice.value
+    raise ValidationError(
+        _("Okänd period ”%(value)s”: skriv helår, tertial eller kvartal.") % {"value": value}
+    )
+
+
+class CommitmentSheetXLSX(XLSX):
+    """Reads the commitments sheet of the yearly report, whichever sheet was open when saved."""
+
+    def create_dataset(self, in_stream):
+        from io import BytesIO
+
+        import openpyxl
+        import tablib
+
+        book = openpyxl.load_workbook(BytesIO(in_stream), read_only=True, data_only=True)
+        sheet = next((book[name] for name in SHEET_NAMES if name in book.sheetnames), book.active)
+        rows = sheet.iter_rows(values_only=True)
+        dataset = tablib.Dataset()
+        dataset.headers = list(next(rows, []))
+        for count, row in enumerate(rows, start=1):
+            if count > MAX_ROWS + 1:
+                break  # before_import reports the file as too long
+            if any(value not in (None, "") for value in row):
+                dataset.append(list(row) + [None] * (len(dataset.headers) - len(row)))
+        return dataset
+
+
+IMPORT_FORMATS = [CommitmentSheetXLSX, CSV]
+
+
+class YearlyFollowUpResource(Labels, SpreadsheetResource):
+    promise = fields.Field("promise", "promise")
+
+    class Meta:
+        model = YearlyFollowUp
+        fields = ["promise", "year", "summary", "approved_on", "state"]
+
+    def dehydrate_promise(self, followup):
+        return str(followup.promise)

@@ -1,0 +1,113 @@
+"""Spreadsheet exports of every model (django-import-export): Swedish headers, names not ids."""
+
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.text import capfirst
+from import_export import fields, resources, widgets
+
+from followup.spreadsheets import neutralise
+from promises.models import Area, Commitment, Indicator, Party, Promise, Theme
+
+
+class SpreadsheetResource(resources.ModelResource):
+    """Headers are the fields' (translated) names; text that could run as a formula is defused."""
+
+    def get_export_headers(self, selected_fields=None):
+        return [capfirst(str(self.header(f))) for f in self.get_export_fields(selected_fields)]
+
+    def header(self, field):
+        try:
+            return self._meta.model._meta.get_field(field.attribute.split("__")[0]).verbose_name
+        except FieldDoesNotExist:
+            return field.column_name
+
+    def export_field(self, field, instance, **kwargs):
+        return neutralise(super().export_field(field, instance, **kwargs))
+
+
+def named(attribute, model):
+    """A related object by its name, the way a person refers to it."""
+    return fields.Field(attribute, attribute, widget=widgets.ForeignKeyWidget(model, "name"))
+
+
+def names(attribute, model):
+    return fields.Field(
+        attribute, attribute, widget=widgets.ManyToManyWidget(model, separator=", ", field="name")
+    )
+
+
+class Labels:
+    """Choice fields are exported by their label (”Publicerad”), not their code."""
+
+    def dehydrate_kind(self, obj):
+        return obj.get_kind_display()
+
+    def dehydrate_state(self, obj):
+        return obj.get_state_display()
+
+    def dehydrate_rule(self, obj):
+        return obj.get_rule_display()
+
+
+class AreaResource(Labels, SpreadsheetResource):
+    parent = named("parent", Area)
+    municipalities = names("municipalities", Area)
+
+    class Meta:
+        model = Area
+        fields = ["name", "slug", "kind", "parent", "municipalities"]
+
+
+class PartyResource(Labels, SpreadsheetResource):
+    class Meta:
+        model = Party
+        fields = ["name", "kind"]
+
+
+class ThemeResource(SpreadsheetResource):
+    class Meta:
+        model = Theme
+        fields = ["name", "slug"]
+
+
+class PromiseResource(Labels, SpreadsheetResource):
+    area = named("area", Area)
+
+    class Meta:
+        model = Promise
+        fields = ["area", "start_year", "end_year", "title", "signed_on", "state", "background"]
+
+
+class CommitmentResource(SpreadsheetResource):
+    promise = fields.Field("promise", "promise")
+    theme = named("theme", Theme)
+    parties = names("parties", Party)
+
+    class Meta:
+        model = Commitment
+        fields = ["promise", "order", "title", "text", "purpose", "theme", "parties"]
+
+    def dehydrate_promise(self, commitment):
+        return str(commitment.promise)
+
+
+class IndicatorResource(Labels, SpreadsheetResource):
+    promise = fields.Field("commitment", "promise")
+    commitment = fields.Field("commitment", "commitment")
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "promise", "commitment", "order", "name", "unit", "kind", "rule", "target_value",
+            "target_in_percent", "baseline_value", "baseline_year", "scope",
+        ]  # fmt: skip
+
+    def dehydrate_promise(self, indicator):
+        return str(indicator.commitment.promise)
+
+    def dehydrate_commitment(self, indicator):
+        return str(indicator.commitment)
+
+    def header(self, field):
+        if field.column_name == "promise":
+            return Commitment._meta.get_field("promise").verbose_name
+        return super().header(field)
