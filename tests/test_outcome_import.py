@@ -102,22 +102,26 @@ def survey(build_promise):
     return promise
 
 
+def row(value, year=2023, indicator=1, area="Vasteras"):
+    return [area, "2023–2024", year, 1, indicator, value, ""]
+
+
 BAD_FILES = [
-    ("unknown area", [["Kiruna", "2023–2024", 2023, 1, 1, "5", ""]], "Okänt område ”Kiruna”."),
-    ("unknown indicator", [["Vasteras", "2023–2024", 2023, 1, 9, "5", ""]], "ingen indikator 1.9"),
-    ("text in number", [["Vasteras", "2023–2024", 2023, 1, 1, "många", ""]], "”många” är inte ett tal."),
-    ("percent of 140", [["Vasteras", "2023–2024", 2023, 1, 3, 140, ""]], "En andel i procent ska ligga mellan 0 och 100."),
-    ("negative count", [["Vasteras", "2023–2024", 2023, 1, 1, -4, ""]], "Ett utfall kan inte vara negativt."),
-    ("year outside", [["Vasteras", "2023–2024", 2026, 1, 1, 4, ""]], "Året 2026 ligger utanför löftets period 2023–2024."),
-    ("duplicate row", [["Vasteras", "2023–2024", 2023, 1, 1, 4, ""]] * 2, "Raden upprepar en tidigare rad"),
-]  # fmt: skip
+    ("unknown area", [row(5, area="Kiruna")], "Okänt område ”Kiruna”."),
+    ("unknown indicator", [row(5, indicator=9)], "ingen indikator 1.9"),
+    ("text in number", [row("många")], "”många” är inte ett tal."),
+    ("percent of 140", [row(140, indicator=3)], "En andel i procent ska ligga mellan 0 och 100."),
+    ("negative count", [row(-4)], "Ett utfall kan inte vara negativt."),
+    ("year outside", [row(4, year=2026)], "Året 2026 ligger utanför löftets period 2023–2024."),
+    ("duplicate row", [row(4), row(4)], "Raden upprepar en tidigare rad"),
+]
 
 
 @pytest.mark.parametrize(("case", "rows", "message"), BAD_FILES, ids=[c[0] for c in BAD_FILES])
 def test_a_bad_row_refuses_the_whole_file_with_a_swedish_message(
     admin_client, survey, case, rows, message
 ):
-    good = ["Vasteras", "2023–2024", 2024, 1, 1, 999, "ska inte sparas"]
+    good = row(999, year=2024)
     before = outcome_values()
     response = upload(admin_client, xlsx([good, *rows]))
     assert message in response.text
@@ -149,7 +153,10 @@ def test_fifty_thousand_rows_are_refused(admin_client, survey):
 
 
 def test_a_csv_with_english_headers_imports_too(admin_client, survey):
-    content = 'Area,Period,Year,Commitment no.,Indicator no.,Outcome\nVasteras,2023-2024,2023,1,3,"61,5"\n'
+    content = (
+        "Area,Period,Year,Commitment no.,Indicator no.,Outcome\n"
+        'Vasteras,2023-2024,2023,1,3,"61,5"\n'
+    )
     preview = upload(admin_client, content.encode(), name="outcomes.csv", format_index=1)
     assert "confirm_form" in preview.context, preview.text
     confirm(admin_client, preview)
