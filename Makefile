@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test install install-test messages migrate demo lint format screenshots clean
+.PHONY: run test install install-test messages migrate demo lint format screenshots bench clean
 
 run: install messages migrate demo
 	$(MANAGE) runserver 127.0.0.1:8000
@@ -52,6 +52,10 @@ format: install-test
 # README screenshots of the demo promise page; needs `make run` serving in another terminal.
 screenshots: install-test
 	$(BIN)/python docs/take_screenshots.py
+
+# National-scale benchmark of the yearly report and the outcome import (see bench/).
+bench: install messages
+	$(BIN)/python bench/national_report.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -138,6 +138,8 @@ class Outcome(models.Model):
         value_error = self.value_error(indicator, self.value)
         if value_error:
             errors["value"] = value_error
+        if self.value is None and not self.comment.strip() and not self.status_override:
+            errors["value"] = _("Ange ett värde, en kommentar eller en bedömning.")
         if self.status_override and indicator.is_context:
             errors["status_override"] = _("Ett sammanhangsmått har inget mål och kan inte bedömas.")
         if self.status_override and not self.override_reason.strip():

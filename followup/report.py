@@ -19,9 +19,14 @@ from followup.models import Outcome, Period, YearlyFollowUp
 from promises.models import Commitment, Indicator, PublicationState
 
 
-def with_followup_data(promises):
-    """Prefetch everything a promise report reads: a fixed number of queries for any size."""
+def with_followup_data(promises, year=None):
+    """Prefetch everything a promise report reads: a fixed number of queries for any size.
+
+    With a year, only that year's outcomes are read (the yearly reports need no more).
+    """
     outcomes = Outcome.objects.filter(period=Period.YEAR)
+    if year is not None:
+        outcomes = outcomes.filter(year=year)
     indicators = Indicator.objects.prefetch_related(Prefetch("outcomes", queryset=outcomes))
     commitments = Commitment.objects.select_related("theme").prefetch_related(
         "parties", Prefetch("indicators", queryset=indicators)
@@ -131,10 +136,13 @@ def visible_years(promise, council):
     return [f.year for f in promise.followups.all() if f.state == PublicationState.PUBLISHED]
 
 
-def build(promise, council=False, today=None):
-    """The report of one promise, from a promise loaded through `with_followup_data`."""
+def build(promise, council=False, today=None, year=None):
+    """The report of one promise, from a promise loaded through `with_followup_data`.
+
+    With a year, the report covers that year alone, if the reader may see it.
+    """
     today = today or timezone.localdate()
-    years = visible_years(promise, council)
+    years = [y for y in visible_years(promise, council) if year is None or y == year]
     followups = {f.year: f for f in promise.followups.all()}
     commitments = []
     for commitment in promise.commitments.all():

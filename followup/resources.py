@@ -229,14 +229,17 @@ class OutcomeResource(SpreadsheetResource):
         return super().skip_row(instance, original, row, import_validation_errors)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        # Uniqueness is checked against the file and the outcomes read in before_import, and
-        # held by the database constraint; skipping the per-row query keeps imports fast.
+        # The model's clean() covers every check constraint in Python, and uniqueness is checked
+        # against the file and the outcomes read in before_import (the database constraints
+        # still hold): Django would otherwise ask the database once per constraint and row.
         errors = dict(import_validation_errors or {})
         try:
+            # The indicator came from the index read in before_import: no need to look it up.
             instance.full_clean(
-                exclude=errors.keys(), validate_unique=False, validate_constraints=False
+                exclude={"indicator", "entered_by", *errors},
+                validate_unique=False,
+                validate_constraints=False,
             )
-            instance.validate_constraints(exclude={"indicator", "year", "period", *errors.keys()})
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         if errors:

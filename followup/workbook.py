@@ -27,7 +27,7 @@ STATUS_FILLS = {
 }
 NUMBER_COLUMNS = {"target", "baseline", "outcome", "change"}
 SHARE_COLUMNS = {"progress", "change_percent"}
-WIDE_TEXT = {"commitment", "indicator", "rule", "comment", "override_reason", "summary", "parties"}
+WIDE_TEXT = {"commitment", "indicator", "comment", "override_reason", "summary"}
 MAX_WIDTH = 60
 
 

@@ -12,9 +12,10 @@ from promises.models import Area
 from promises.visibility import is_council, visible_promises
 
 
-def reports_for(request, promises):
+def reports_for(request, promises, year=None):
     council = is_council(request.user)
-    return [report.build(p, council) for p in report.with_followup_data(promises)]
+    promises = report.with_followup_data(promises, year)
+    return [report.build(p, council, year=year) for p in promises]
 
 
 def start(request):
@@ -136,7 +137,7 @@ def promise_workbook(request, slug, period, year):
 def yearly_workbook(request, year):
     """Every area's report for one year, for the police region and national overviews."""
     promises = visible_promises(request).filter(start_year__lte=year, end_year__gte=year)
-    reports = [r for r in reports_for(request, promises) if year in [s.year for s in r.years]]
+    reports = [r for r in reports_for(request, promises, year) if r.years]
     if not reports:
         raise Http404
     title = _("Medborgarlöften: uppföljning %(year)s") % {"year": year}
