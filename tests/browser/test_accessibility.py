@@ -14,6 +14,7 @@ PUBLIC_PAGES = [
     "/eskilstuna/2021/",
     "/eskilstuna/2021/indikator/1/",
     "/tillganglighet/",
+    "/oppna-data/",
     "/finns-inte/",
 ]
 
