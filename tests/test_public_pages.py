@@ -209,6 +209,7 @@ def test_the_accessibility_statement_takes_problem_reports(client, db):
         PROMISE_URL,
         f"{PROMISE_URL}indikator/1/",
         "/tillganglighet/",
+        "/oppna-data/",
         "/finns-inte/",
     ],
 )
