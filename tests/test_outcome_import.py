@@ -69,6 +69,10 @@ def test_the_yearly_report_filled_in_imports_back_after_preview_and_confirm(admi
         admin_client.user,
     )
     assert Outcome.objects.count() == 6
+    report_after = load_workbook(
+        BytesIO(admin_client.get("/eskilstuna/2021/rapport/2021.xlsx").content)
+    )
+    assert report_after["Åtaganden"].cell(row=6, column=outcome_col).value == 140
 
     before = outcome_values()
     again = upload(admin_client, output.getvalue())
