@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
+from simple_history.admin import SimpleHistoryAdmin
 
 from followup import resources
 from followup.models import Outcome, YearlyFollowUp
@@ -8,7 +9,7 @@ from promises.forms import LOCALIZED_DECIMALS
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(ImportExportMixin, admin.ModelAdmin):
+class OutcomeAdmin(ImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [resources.OutcomeResource]
     import_formats = resources.IMPORT_FORMATS
     import_error_display = ("message",)
@@ -57,7 +58,7 @@ class OutcomeAdmin(ImportExportMixin, admin.ModelAdmin):
 
 
 @admin.register(YearlyFollowUp)
-class YearlyFollowUpAdmin(ExportMixin, admin.ModelAdmin):
+class YearlyFollowUpAdmin(ExportMixin, SimpleHistoryAdmin):
     resource_classes = [resources.YearlyFollowUpResource]
     list_display = ["promise", "year", "approved_on", "state"]
     list_filter = ["state", "year", "promise__area"]

@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from followup import status
 from promises.models import YEAR_VALIDATORS, Indicator, Promise, PublicationState
@@ -91,6 +92,7 @@ class Outcome(models.Model):
     entered_at = models.DateTimeField(_("senast ändrat"), auto_now=True)
 
     objects = OutcomeQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("utfall")
@@ -216,6 +218,7 @@ class YearlyFollowUp(models.Model):
     )
 
     objects = YearlyFollowUpQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("årsuppföljning")

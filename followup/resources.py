@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
 from import_export.formats.base_formats import CSV, XLSX
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from followup.models import Outcome, Period, YearlyFollowUp
 from followup.spreadsheets import COLUMNS, neutralise
@@ -209,6 +210,35 @@ class OutcomeResource(SpreadsheetResource):
         if self.user is not None and self.user.is_authenticated:
             instance.entered_by = self.user
         instance.entered_at = timezone.now()  # bulk saves skip auto_now
+
+    # Imported outcomes enter the audit trail like any other change: the bulk saves below are
+    # import-export's own, through django-simple-history's bulk helpers.
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if self.create_instances and (using_transactions or not dry_run):
+            try:
+                bulk_create_with_history(
+                    self.create_instances, Outcome, batch_size=batch_size, default_user=self.author
+                )
+            except Exception as error:
+                self.handle_import_error(result, error, raise_errors)
+        self.create_instances.clear()
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if self.update_instances and (using_transactions or not dry_run):
+            fields = self.get_bulk_update_fields()
+            try:
+                bulk_update_with_history(
+                    self.update_instances, Outcome, fields, batch_size=batch_size,
+                    default_user=self.author,
+                )  # fmt: skip
+            except Exception as error:
+                self.handle_import_error(result, error, raise_errors)
+        self.update_instances.clear()
+
+    @property
+    def author(self):
+        return self.user if self.user is not None and self.user.is_authenticated else None
 
     def get_bulk_update_fields(self):
         return [

@@ -5,6 +5,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
+from simple_history.admin import SimpleHistoryAdmin
 
 from followup.entry import followup_entry_view
 from promises import resources
@@ -58,7 +59,7 @@ class CommitmentInline(admin.TabularInline):
 
 
 @admin.register(Promise)
-class PromiseAdmin(ExportMixin, admin.ModelAdmin):
+class PromiseAdmin(ExportMixin, SimpleHistoryAdmin):
     resource_classes = [resources.PromiseResource]
     list_display = ["__str__", "followup_links", "period", "signed_on", "state"]
     list_filter = ["state", "area", "start_year"]
@@ -126,7 +127,7 @@ class IndicatorInline(admin.StackedInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(ExportMixin, admin.ModelAdmin):
+class CommitmentAdmin(ExportMixin, SimpleHistoryAdmin):
     resource_classes = [resources.CommitmentResource]
     list_display = ["__str__", "promise", "theme", "responsible"]
     list_filter = ["promise__area", "promise__start_year", "promise__state", "theme", "parties"]
@@ -145,7 +146,7 @@ class CommitmentAdmin(ExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ExportMixin, admin.ModelAdmin):
+class IndicatorAdmin(ExportMixin, SimpleHistoryAdmin):
     resource_classes = [resources.IndicatorResource]
     list_display = ["name", "commitment", "promise", "kind", "target", "baseline"]
     list_filter = ["kind", "rule", "commitment__promise__area", "commitment__promise__start_year"]

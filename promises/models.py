@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from promises.numbers import format_number
 
@@ -149,6 +150,7 @@ class Promise(models.Model):
     )
 
     objects = PromiseQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("medborgarlöfte")
@@ -256,6 +258,7 @@ class Commitment(models.Model):
     parties = models.ManyToManyField(
         Party, verbose_name=_("ansvariga parter"), related_name="commitments"
     )
+    history = HistoricalRecords(m2m_fields=[parties])
 
     class Meta:
         verbose_name = _("åtagande")
@@ -340,6 +343,8 @@ class Indicator(models.Model):
         blank=True,
         help_text=_("Var eller för vilka måttet gäller, till exempel ”prioriterade stadsdelar”."),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("indikator")
