@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -51,6 +52,27 @@ class OutcomeAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         obj.entered_by = request.user
         super().save_model(request, obj, form, change)
+
+    def has_import_permission(self, request):
+        # The same rights as the follow-up entry page.
+        user = request.user
+        return user.has_perm("followup.add_outcome") and user.has_perm("followup.change_outcome")
+
+    def get_import_data_kwargs(self, **kwargs):
+        # The confirmed import is checked again; a row that fails then undoes the whole file.
+        return {
+            **super().get_import_data_kwargs(**kwargs),
+            "rollback_on_validation_errors": True,
+        }
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            messages.error(
+                request,
+                _("Inget sparades: filen stämmer inte längre med uppgifterna. Läs in den igen."),
+            )
+            return redirect("admin:followup_outcome_import")
+        return super().process_result(result, request)
 
     def get_import_resource_kwargs(self, request, **kwargs):
         # Imported outcomes are recorded as entered by the council member who imported them.

@@ -16,7 +16,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from followup.models import Outcome, Period, YearlyFollowUp
-from followup.spreadsheets import COLUMNS, neutralise
+from followup.spreadsheets import COLUMNS, FORMULA_STARTS, neutralise
 from followup.status import Override
 from promises.models import Indicator
 from promises.resources import Labels, SpreadsheetResource
@@ -48,13 +48,17 @@ class DecimalCommaWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
-        if isinstance(value, int | float | Decimal):
-            return Decimal(str(value))
+        not_a_number = ValueError(_("”%(value)s” är inte ett tal.") % {"value": value})
+        if isinstance(value, bool):
+            raise not_a_number
         text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
         try:
-            return Decimal(text)
+            number = Decimal(text)
         except InvalidOperation:
-            raise ValueError(_("”%(value)s” är inte ett tal.") % {"value": value}) from None
+            raise not_a_number from None
+        if not number.is_finite():
+            raise not_a_number
+        return number
 
     def render(self, value, obj=None, **kwargs):
         return value
@@ -82,7 +86,11 @@ class OverrideWidget(widgets.Widget):
 
 class TextWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
-        return "" if value is None else str(value).strip().replace("\r\n", "\n")
+        text = "" if value is None else str(value).strip().replace("\r\n", "\n")
+        # Undo the apostrophe our own exports put before text that could run as a formula.
+        if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+            text = text[1:]
+        return text
 
     def render(self, value, obj=None, **kwargs):
         return neutralise(value or "")
@@ -203,6 +211,13 @@ class OutcomeResource(SpreadsheetResource):
                 _("Området %(area)s har ingen indikator %(c)s.%(i)s i perioden %(period)s.")
                 % {"area": area, "c": commitment_number, "i": indicator_number, "period": period}
             )
+        named = str(row.get("indicator") or "").strip()
+        if named and named.lstrip("'") != indicator.name:
+            raise ValidationError(
+                _("Indikator %(c)s.%(i)s heter ”%(name)s”, inte ”%(named)s”: kontrollera numren.")
+                % {"c": commitment_number, "i": indicator_number, "name": indicator.name,
+                   "named": named}
+            )  # fmt: skip
         return indicator, year, part_of_year(row.get("part_of_year"))
 
     def import_instance(self, instance, row, **kwargs):
@@ -277,29 +292,21 @@ class OutcomeResource(SpreadsheetResource):
 
 
 def indicator_index():
-    """Every indicator by (area name, period, commitment number, indicator number)."""
+    """Every indicator by (area, period, commitment number, indicator number).
+
+    An area may be written by its name or its address part (slug); names win, so a slug
+    that happens to equal another area's name never sends a figure to the wrong area.
+    """
     indicators = Indicator.objects.select_related("commitment__promise__area")
-    index = {}
+    by_name, by_slug = {}, {}
     for indicator in indicators:
         promise = indicator.commitment.promise
-        for area_name in (promise.area.name, promise.area.slug):
-            key = (
-                area_name.lower(),
-                promise.period_label,
-                indicator.commitment.order,
-                indicator.order,
-            )
-            index[key] = indicator
+        numbers = (indicator.commitment.order, indicator.order)
         # A period written with a hyphen instead of an en dash matches too.
-        index[
-            (
-                promise.area.name.lower(),
-                promise.period_label.replace("–", "-"),
-                indicator.commitment.order,
-                indicator.order,
-            )
-        ] = indicator
-    return index
+        for period in {promise.period_label, promise.period_label.replace("–", "-")}:
+            by_name[(promise.area.name.lower(), period, *numbers)] = indicator
+            by_slug[(promise.area.slug.lower(), period, *numbers)] = indicator
+    return {**by_slug, **by_name}
 
 
 def part_of_year(value):

@@ -4,6 +4,7 @@ from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
 from followup import report, workbook
@@ -131,7 +132,7 @@ def promise_workbook(request, slug, period, year):
         "promise": promise_report_.promise,
     }
     filename = f"medborgarlofte-{slug}-{year}.xlsx"
-    return workbook_response(workbook.build([promise_report_], year, str(title)), filename)
+    return workbook_response(request, workbook.build([promise_report_], year, str(title)), filename)
 
 
 def yearly_workbook(request, year):
@@ -142,13 +143,15 @@ def yearly_workbook(request, year):
         raise Http404
     title = _("Medborgarlöften: uppföljning %(year)s") % {"year": year}
     return workbook_response(
-        workbook.build(reports, year, str(title)), f"medborgarloften-{year}.xlsx"
+        request, workbook.build(reports, year, str(title)), f"medborgarloften-{year}.xlsx"
     )
 
 
-def workbook_response(content, filename):
+def workbook_response(request, content, filename):
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if is_council(request.user):
+        patch_cache_control(response, private=True)  # may hold drafts: never in a shared cache
     return response
 
 

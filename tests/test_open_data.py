@@ -75,3 +75,11 @@ def test_a_hostile_comment_is_neutralised_in_csv(client, demo):
 def test_the_open_data_page_documents_the_files(client, db):
     page = client.get("/oppna-data/").text
     assert "/oppna-data/utfall.csv" in page and "progress_percent" in page
+
+
+def test_a_draft_promise_with_a_published_follow_up_stays_out(client, demo, build_promise):
+    draft = build_promise("utkaststad", commitments=1)
+    YearlyFollowUp.objects.create(promise=draft, year=2023, state="published")
+    assert {row["area_slug"] for row in csv_rows(client)} == {"eskilstuna"}
+    assert client.get("/utkaststad/2023-2024/rapport/2023.xlsx").status_code == 404
+    assert client.get("/rapport/2023.xlsx").status_code == 404

@@ -193,3 +193,29 @@ def test_export_neutralises_a_hostile_title(admin_client, demo):
         url, {"format": "1", "resource": "0", "indicatorresource_name": "on"}
     )
     assert "'=1+2" in response.content.decode()
+
+
+def test_only_those_who_may_enter_outcomes_may_import(client, django_user_model, survey):
+    client.force_login(django_user_model.objects.create_user("gast", password="x", is_staff=True))
+    assert client.get(IMPORT_URL).status_code == 403
+
+
+def test_a_row_whose_indicator_name_does_not_match_its_number_is_refused(admin_client, survey):
+    header = [*HEADER[:5], "Indikator", "Utfall"]
+    content = xlsx([["Vasteras", "2023–2024", 2023, 1, 1, "Trygga", 5]], header=header)
+    response = upload(admin_client, content)
+    assert "Indikator 1.1 heter ”Kontroller”, inte ”Trygga”" in response.text
+
+
+@pytest.mark.parametrize("value", [True, "NaN", "sNaN", "Infinity"])
+def test_values_that_are_not_figures_are_refused(admin_client, survey, value):
+    response = upload(admin_client, xlsx([row(value)]))
+    assert "är inte ett tal" in response.text
+    assert "confirm_form" not in response.context
+
+
+def test_a_comment_that_looks_like_a_formula_survives_the_round_trip(admin_client, demo):
+    Outcome.objects.filter(indicator__commitment__order=4).update(comment="-5 jämfört med 2020")
+    report = admin_client.get("/eskilstuna/2021/rapport/2021.xlsx").content
+    confirm(admin_client, upload(admin_client, report))
+    assert Outcome.objects.get(indicator__commitment__order=4).comment == "-5 jämfört med 2020"

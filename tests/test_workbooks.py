@@ -158,3 +158,9 @@ def test_a_year_without_a_follow_up_has_no_report(client, demo, url):
 def test_values_are_numbers_not_text(client, demo):
     sheet = open_workbook(client.get(URL))["Åtaganden"]
     assert isinstance(sheet["N2"].value, int | float | Decimal)
+
+
+def test_the_councils_copy_is_never_kept_in_a_shared_cache(client, django_user_model, demo):
+    assert "private" not in client.get(URL).get("Cache-Control", "")
+    client.force_login(django_user_model.objects.create_user("r", password="x", is_staff=True))
+    assert "private" in client.get(URL)["Cache-Control"]
