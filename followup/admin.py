@@ -7,10 +7,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from followup import resources
 from followup.models import Outcome, YearlyFollowUp
 from promises.forms import LOCALIZED_DECIMALS
+from promises.scoping import AreaScopedAdmin
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class OutcomeAdmin(AreaScopedAdmin, ImportExportMixin, SimpleHistoryAdmin):
+    area_path = "indicator__commitment__promise__area"
     resource_classes = [resources.OutcomeResource]
     import_formats = resources.IMPORT_FORMATS
     import_error_display = ("message",)
@@ -19,7 +21,7 @@ class OutcomeAdmin(ImportExportMixin, SimpleHistoryAdmin):
         "year",
         "period",
         "status_override",
-        "indicator__commitment__promise__area",
+        ("indicator__commitment__promise__area", admin.RelatedOnlyFieldListFilter),
         "indicator__commitment__promise__state",
     ]
     list_select_related = ["indicator__commitment__promise__area", "entered_by"]
@@ -80,10 +82,12 @@ class OutcomeAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(YearlyFollowUp)
-class YearlyFollowUpAdmin(ExportMixin, SimpleHistoryAdmin):
+class YearlyFollowUpAdmin(AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
+    area_path = "promise__area"
     resource_classes = [resources.YearlyFollowUpResource]
     list_display = ["promise", "year", "approved_on", "state"]
-    list_filter = ["state", "year", "promise__area"]
+    list_filter = ["state", "year", ("promise__area", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["promise__area"]
     search_fields = ["summary", "promise__area__name", "promise__title"]
     autocomplete_fields = ["promise"]
+    readonly_fields = ["state"]  # approving and publishing are actions with a confirmation

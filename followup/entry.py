@@ -22,6 +22,7 @@ from followup import status
 from followup.models import Outcome, Period, YearlyFollowUp
 from promises.forms import DecimalInput, MultilineField
 from promises.models import Indicator, Promise
+from promises.roles import areas_of
 
 
 class OutcomeEntryForm(forms.ModelForm):
@@ -156,7 +157,10 @@ def followup_entry_view(request, promise_id, year):
         and request.user.has_perm("followup.change_outcome")
     ):
         raise PermissionDenied
-    promise = get_object_or_404(Promise.objects.select_related("area"), pk=promise_id)
+    promise = get_object_or_404(
+        Promise.objects.select_related("area").filter(area__in=areas_of(request.user)),
+        pk=promise_id,
+    )
     change_url = reverse("admin:promises_promise_change", args=[promise.pk])
     if not promise.covers_year(year):
         message = _("Året %(year)s ligger utanför löftets period %(period)s.") % {

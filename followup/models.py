@@ -223,6 +223,7 @@ class YearlyFollowUp(models.Model):
     class Meta:
         verbose_name = _("årsuppföljning")
         verbose_name_plural = _("årsuppföljningar")
+        permissions = [("publish_yearlyfollowup", _("Får publicera årsuppföljningar"))]
         ordering = ["promise", "year"]
         constraints = [
             models.UniqueConstraint(

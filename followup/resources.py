@@ -20,6 +20,7 @@ from followup.spreadsheets import COLUMNS, FORMULA_STARTS, neutralise
 from followup.status import Override
 from promises.models import Indicator
 from promises.resources import Labels, SpreadsheetResource
+from promises.roles import areas_of
 
 MAX_ROWS = 20_000
 PART_OF_YEAR = ("part_of_year", "Del av året")  # only in this resource: the report is yearly
@@ -164,7 +165,7 @@ class OutcomeResource(SpreadsheetResource):
                 _("Filen har fler än %(max)s rader; dela upp den och läs in delarna var för sig.")
                 % {"max": MAX_ROWS}
             )
-        self.indicators = indicator_index()
+        self.indicators = indicator_index(self.user)
         self.outcomes = {
             (o.indicator_id, o.year, o.period): o
             for o in Outcome.objects.filter(indicator__in=[i for i in self.indicators.values()])
@@ -291,13 +292,15 @@ class OutcomeResource(SpreadsheetResource):
             raise ValidationError(errors)
 
 
-def indicator_index():
+def indicator_index(user=None):
     """Every indicator by (area, period, commitment number, indicator number).
 
     An area may be written by its name or its address part (slug); names win, so a slug
     that happens to equal another area's name never sends a figure to the wrong area.
     """
     indicators = Indicator.objects.select_related("commitment__promise__area")
+    if user is not None:  # an import reaches only the areas its user works in
+        indicators = indicators.filter(commitment__promise__area__in=areas_of(user))
     by_name, by_slug = {}, {}
     for indicator in indicators:
         promise = indicator.commitment.promise

@@ -10,6 +10,7 @@ from followup import opendata
 from followup.models import Period
 from followup.report import with_followup_data
 from promises.models import Promise
+from promises.roles import areas_of
 
 
 def missing_outcomes(promises, today):
@@ -32,7 +33,8 @@ def missing_outcomes(promises, today):
 @staff_member_required
 def dashboard(request):
     today = timezone.localdate()
-    rows = list(missing_outcomes(Promise.objects.all(), today))
+    promises = Promise.objects.filter(area__in=areas_of(request.user))
+    rows = list(missing_outcomes(promises, today))
     return render(request, "followup/dashboard.html", {"rows": rows})
 
 

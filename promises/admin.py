@@ -10,7 +10,18 @@ from simple_history.admin import SimpleHistoryAdmin
 from followup.entry import followup_entry_view
 from promises import resources
 from promises.forms import LOCALIZED_DECIMALS
-from promises.models import Area, Commitment, Indicator, Party, Promise, Signatory, Theme
+from promises.models import (
+    Area,
+    Commitment,
+    Indicator,
+    Membership,
+    Party,
+    Promise,
+    Signatory,
+    Theme,
+)
+from promises.roles import grant
+from promises.scoping import AreaScopedAdmin
 
 admin.site.site_header = _("Medborgarlöften – administration")
 admin.site.site_title = _("Medborgarlöften")
@@ -18,7 +29,8 @@ admin.site.index_title = _("Löften och uppföljning")
 
 
 @admin.register(Area)
-class AreaAdmin(ExportMixin, admin.ModelAdmin):
+class AreaAdmin(AreaScopedAdmin, ExportMixin, admin.ModelAdmin):
+    area_path = "pk"
     resource_classes = [resources.AreaResource]
     list_display = ["name", "kind", "parent"]
     list_filter = ["kind"]
@@ -26,6 +38,21 @@ class AreaAdmin(ExportMixin, admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["municipalities"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Who works in which area, and as what: managed by administrators."""
+
+    list_display = ["user", "area", "role"]
+    list_filter = ["role", "area"]
+    list_select_related = ["user", "area"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "area__name"]
+    autocomplete_fields = ["user", "area"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        grant(obj.user, obj.area, obj.role)  # the role's group and the staff flag come along
 
 
 @admin.register(Party)
@@ -59,14 +86,17 @@ class CommitmentInline(admin.TabularInline):
 
 
 @admin.register(Promise)
-class PromiseAdmin(ExportMixin, SimpleHistoryAdmin):
+class PromiseAdmin(AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
+    area_path = "area"
     resource_classes = [resources.PromiseResource]
     list_display = ["__str__", "followup_links", "period", "signed_on", "state"]
-    list_filter = ["state", "area", "start_year"]
+    list_filter = ["state", ("area", admin.RelatedOnlyFieldListFilter), "start_year"]
     list_select_related = ["area"]
     search_fields = ["title", "area__name", "background"]
     date_hierarchy = "signed_on"
     inlines = [SignatoryInline, CommitmentInline]
+    # Publishing is an action of its own, with a confirmation page (see the workflow below).
+    readonly_fields = ["state"]
     fieldsets = [
         (None, {"fields": ["area", ("start_year", "end_year"), "title", "state"]}),
         (_("Undertecknande"), {"fields": ["signed_on", "background"]}),
@@ -127,10 +157,17 @@ class IndicatorInline(admin.StackedInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(ExportMixin, SimpleHistoryAdmin):
+class CommitmentAdmin(AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
+    area_path = "promise__area"
     resource_classes = [resources.CommitmentResource]
     list_display = ["__str__", "promise", "theme", "responsible"]
-    list_filter = ["promise__area", "promise__start_year", "promise__state", "theme", "parties"]
+    list_filter = [
+        ("promise__area", admin.RelatedOnlyFieldListFilter),
+        "promise__start_year",
+        "promise__state",
+        "theme",
+        "parties",
+    ]
     list_select_related = ["promise__area", "theme"]
     search_fields = ["title", "text", "purpose", "promise__area__name"]
     autocomplete_fields = ["promise"]
@@ -146,10 +183,16 @@ class CommitmentAdmin(ExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ExportMixin, SimpleHistoryAdmin):
+class IndicatorAdmin(AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
+    area_path = "commitment__promise__area"
     resource_classes = [resources.IndicatorResource]
     list_display = ["name", "commitment", "promise", "kind", "target", "baseline"]
-    list_filter = ["kind", "rule", "commitment__promise__area", "commitment__promise__start_year"]
+    list_filter = [
+        "kind",
+        "rule",
+        ("commitment__promise__area", admin.RelatedOnlyFieldListFilter),
+        "commitment__promise__start_year",
+    ]
     list_select_related = ["commitment__promise__area"]
     search_fields = ["name", "scope", "commitment__title"]
     autocomplete_fields = ["commitment"]

@@ -1,5 +1,6 @@
 """Promises, their commitments and the indicators that make a commitment measurable."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -155,6 +156,7 @@ class Promise(models.Model):
     class Meta:
         verbose_name = _("medborgarlöfte")
         verbose_name_plural = _("medborgarlöften")
+        permissions = [("publish_promise", _("Får publicera och avpublicera medborgarlöften"))]
         ordering = ["area__name", "-start_year"]
         constraints = [
             models.UniqueConstraint(
@@ -486,3 +488,36 @@ class Indicator(models.Model):
             rule.NONE: _("inget mål – visas som jämförelse"),
         }
         return str(labels[self.rule]) % {"target": target, "baseline": self.baseline_label}
+
+
+class Membership(models.Model):
+    """A user's role in one area: what they may do is given by the role's group and scoped here."""
+
+    class Role(models.TextChoices):
+        COUNCIL_MEMBER = "council_member", _("Rådsmedlem")
+        COORDINATOR = "coordinator", _("Samordnare")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("användare"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    area = models.ForeignKey(
+        Area, verbose_name=_("område"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("behörighet i område")
+        verbose_name_plural = _("behörigheter i områden")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "area"],
+                name="membership_one_role_per_area",
+                violation_error_message=_("Användaren har redan en roll i området."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} – {self.area}"

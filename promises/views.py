@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from followup import report, workbook
 from followup.status import Status
 from promises.models import Area
-from promises.visibility import is_council, visible_promises
+from promises.visibility import draft_area_ids, is_council, visible_promises
 
 
 def reports_for(request, promises, year=None):
-    council = is_council(request.user)
+    drafts = draft_area_ids(request.user)
     promises = report.with_followup_data(promises, year)
-    return [report.build(p, council, year=year) for p in promises]
+    return [report.build(p, p.area_id in drafts, year=year) for p in promises]
 
 
 def start(request):
@@ -59,7 +59,7 @@ def promise_report(request, slug, period):
     start_year, end_year = period
     promises = report.with_followup_data(visible_promises(request))
     promise = get_object_or_404(promises, area__slug=slug, start_year=start_year, end_year=end_year)
-    return report.build(promise, is_council(request.user))
+    return report.build(promise, promise.area_id in draft_area_ids(request.user))
 
 
 def promise_detail(request, slug, period):

@@ -12,7 +12,11 @@ from django.urls import reverse
 from promises.management.commands.load_demo import DEMO_PASSWORD, DEMO_USERNAME
 
 PROJECT_APPS = {"promises", "followup"}
-PROJECT_MODELS = [model for model in admin.site._registry if model._meta.app_label in PROJECT_APPS]
+PROJECT_MODELS = [
+    model
+    for model in admin.site._registry
+    if model._meta.app_label in PROJECT_APPS and model.__name__ != "Membership"
+]
 
 
 def admin_url(model, view, *args):

@@ -6,6 +6,7 @@ from django.urls import reverse
 from accessibility.models import ProblemReport
 from followup.models import Outcome, YearlyFollowUp
 from promises.models import Promise
+from promises.roles import grant
 
 PROMISE_URL = "/eskilstuna/2021/"
 
@@ -30,8 +31,10 @@ def draft(demo):
 
 @pytest.fixture
 def council_client(client, django_user_model):
+    """A logged-in council member; each test grants the areas they work in."""
     user = django_user_model.objects.create_user("radet", password="x", is_staff=True)
     client.force_login(user)
+    client.user = user
     return client
 
 
@@ -132,6 +135,7 @@ def test_a_draft_follow_up_of_a_published_promise_shows_no_figures(client, demo)
 
 
 def test_the_council_sees_drafts_clearly_marked(council_client, draft):
+    grant(council_client.user, draft.area, "council_member")
     page = council_client.get("/vasteras/2022-2023/").text
     assert "Hemligt utkast" in page
     assert "Utkast – ej publicerat" in page
@@ -159,6 +163,7 @@ def test_browse_explains_a_bad_filter_instead_of_failing(client, demo):
 
 
 def test_the_council_dashboard_lists_missing_outcomes_with_a_link(council_client, demo):
+    grant(council_client.user, demo.area, "council_member")
     indicator = demo.commitments.get(order=4).indicators.get()
     Outcome.objects.filter(indicator=indicator).delete()
     page = council_client.get("/radet/").text
@@ -247,3 +252,10 @@ def test_each_chart_is_named_by_its_own_title(client, demo):
     labels = [svg.split('aria-labelledby="')[1].split('"')[0] for svg in svgs]
     assert len(labels) == 6
     assert len(set(labels)) == 6
+
+
+def test_a_council_member_sees_only_their_own_areas_drafts(council_client, demo, draft):
+    grant(council_client.user, demo.area, "coordinator")  # Eskilstuna, not Västerås
+    assert council_client.get("/vasteras/2022-2023/").status_code == 404
+    assert "Hemlig" not in council_client.get("/loften/").text
+    assert "Västerås" not in council_client.get("/radet/").text

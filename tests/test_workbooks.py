@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from followup.models import Outcome, YearlyFollowUp
 from promises.models import Promise
+from promises.roles import grant
 
 URL = "/eskilstuna/2021/rapport/2021.xlsx"
 
@@ -128,7 +129,9 @@ def test_the_public_cannot_download_a_draft_but_the_council_gets_it_marked(
     YearlyFollowUp.objects.update(state="draft")
     assert client.get(URL).status_code == 404
     assert client.get("/rapport/2021.xlsx").status_code == 404
-    client.force_login(django_user_model.objects.create_user("r", password="x", is_staff=True))
+    user = django_user_model.objects.create_user("r", password="x", is_staff=True)
+    grant(user, demo.area, "council_member")
+    client.force_login(user)
     book = open_workbook(client.get(URL))
     assert book.properties.title.startswith("UTKAST – ")
     assert rows_of(book["Sammanfattning"])[0]["Publicering"] == "Utkast – ej publicerat"

@@ -1,0 +1,87 @@
+"""Roles scoped to areas, on Django's groups and permissions.
+
+A council member (rådsmedlem) enters outcomes and comments for the promises of their areas; a
+coordinator (samordnare) also edits promises, commitments and indicators there and publishes; an
+administrator is a superuser. The group gives the permissions, a `Membership` the areas.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+from promises.models import Area, Membership
+
+COUNCIL_MEMBER_GROUP = "Rådsmedlem"
+COORDINATOR_GROUP = "Samordnare"
+
+VIEW_ALL = [
+    "promises.view_area", "promises.view_party", "promises.view_theme", "promises.view_promise",
+    "promises.view_signatory", "promises.view_commitment", "promises.view_indicator",
+    "followup.view_outcome", "followup.view_yearlyfollowup",
+]  # fmt: skip
+COUNCIL_MEMBER_PERMISSIONS = [
+    *VIEW_ALL,
+    "followup.add_outcome", "followup.change_outcome",
+    "followup.add_yearlyfollowup", "followup.change_yearlyfollowup",
+]  # fmt: skip
+COORDINATOR_PERMISSIONS = [
+    *COUNCIL_MEMBER_PERMISSIONS,
+    "followup.delete_outcome",
+    "promises.add_promise", "promises.change_promise", "promises.delete_promise",
+    "promises.add_signatory", "promises.change_signatory", "promises.delete_signatory",
+    "promises.add_commitment", "promises.change_commitment", "promises.delete_commitment",
+    "promises.add_indicator", "promises.change_indicator", "promises.delete_indicator",
+    "promises.publish_promise", "followup.publish_yearlyfollowup",
+]  # fmt: skip
+GROUPS = {
+    COUNCIL_MEMBER_GROUP: COUNCIL_MEMBER_PERMISSIONS,
+    COORDINATOR_GROUP: COORDINATOR_PERMISSIONS,
+}
+ROLE_GROUPS = {
+    Membership.Role.COUNCIL_MEMBER: COUNCIL_MEMBER_GROUP,
+    Membership.Role.COORDINATOR: COORDINATOR_GROUP,
+}
+
+
+def ensure_groups():
+    """Creates or updates the role groups with exactly their permissions."""
+    for name, codes in GROUPS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        permissions = [
+            Permission.objects.get(content_type__app_label=app, codename=codename)
+            for app, codename in (code.split(".") for code in codes)
+        ]
+        group.permissions.set(permissions)
+
+
+def grant(user, area, role):
+    """Gives a user a role in an area (and the staff flag and group that come with it)."""
+    Membership.objects.update_or_create(user=user, area=area, defaults={"role": role})
+    ensure_groups()
+    user.groups.add(Group.objects.get(name=ROLE_GROUPS[role]))
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+
+
+def areas_of(user, role=None):
+    """The areas a user works in (every area for an administrator)."""
+    if user.is_superuser:
+        return Area.objects.all()
+    if not user.is_authenticated:
+        return Area.objects.none()
+    memberships = Membership.objects.filter(user=user)
+    if role is not None:
+        memberships = memberships.filter(role=role)
+    return Area.objects.filter(pk__in=memberships.values("area"))
+
+
+def coordinates(user, area):
+    return (
+        user.is_superuser
+        or Membership.objects.filter(
+            user=user, area=area, role=Membership.Role.COORDINATOR
+        ).exists()
+    )
+
+
+def works_in(user, area):
+    return user.is_superuser or Membership.objects.filter(user=user, area=area).exists()
