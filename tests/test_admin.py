@@ -57,7 +57,7 @@ def test_the_promise_list_links_to_follow_up_entry_and_filters_by_area_and_state
 ):
     response = admin_client.get(admin_url(type(demo), "changelist"), {"state__exact": "published"})
     assert reverse("admin:promises_promise_followup", args=[demo.pk, 2021]) in response.text
-    assert "Eskilstuna kommun" in response.text
+    assert "Medborgarlöfte Eskilstuna 2021" in response.text
     response = admin_client.get(admin_url(type(demo), "changelist"), {"state__exact": "draft"})
     assert "0 medborgarlöften" in response.text
 
