@@ -5,7 +5,7 @@ from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from followup import resources
-from followup.models import Outcome, YearlyFollowUp
+from followup.models import Correction, Outcome, PublicationEvent, YearlyFollowUp
 from promises.forms import LOCALIZED_DECIMALS
 from promises.scoping import AreaScopedAdmin
 
@@ -91,3 +91,30 @@ class YearlyFollowUpAdmin(AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
     search_fields = ["summary", "promise__area__name", "promise__title"]
     autocomplete_fields = ["promise"]
     readonly_fields = ["state"]  # approving and publishing are actions with a confirmation
+
+
+class LogAdmin(AreaScopedAdmin, admin.ModelAdmin):
+    """A log is read, never written by hand: entries come from the publishing actions."""
+
+    area_path = "promise__area"
+    list_select_related = ["promise__area"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PublicationEvent)
+class PublicationEventAdmin(LogAdmin):
+    list_display = ["at", "promise", "year", "action", "reason", "user"]
+    list_filter = ["action"]
+
+
+@admin.register(Correction)
+class CorrectionAdmin(LogAdmin):
+    list_display = ["made_at", "promise", "year", "change", "reason", "made_by"]

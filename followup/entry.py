@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from followup import status
+from followup import publishing, status
 from followup.models import Outcome, Period, YearlyFollowUp
 from promises.forms import DecimalInput, MultilineField
 from promises.models import Indicator, Promise
@@ -38,6 +38,8 @@ class OutcomeEntryForm(forms.ModelForm):
     def __init__(self, *args, indicator, previous_label, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
+        # The published figure, kept before validation changes the instance.
+        self.before = (self.instance.value, self.instance.status_override)
         self.previous_label = previous_label
         if indicator.kind == Indicator.Kind.YES_NO:
             self.fields["value"] = forms.TypedChoiceField(
@@ -128,8 +130,17 @@ def build_forms(promise, year, period, data):
     return rows, followup_form
 
 
-def save_all(rows, followup_form, user):
-    """Saves what changed, all or nothing; returns a message for the council member."""
+def published_changes(rows):
+    """What changes in figures the public has already seen, in words."""
+    changes = (publishing.figure_change(form.instance, *form.before) for form in rows)
+    return [change for change in changes if change]
+
+
+def save_all(rows, followup_form, user, corrections=None):
+    """Saves what changed, all or nothing; returns a message for the council member.
+
+    `corrections` is (promise, year, changes, reason) when published figures change.
+    """
     changed = [form for form in rows if form.has_changed()]
     followup_changed = followup_form is not None and followup_form.has_changed()
     with transaction.atomic():
@@ -139,6 +150,8 @@ def save_all(rows, followup_form, user):
             outcome.save()
         if followup_changed:
             followup_form.save()
+        if corrections:
+            publishing.record_corrections(*corrections, user)
     if not changed and not followup_changed:
         return _("Inga ändringar att spara.")
     parts = []
@@ -177,6 +190,8 @@ def followup_entry_view(request, promise_id, year):
         return redirect(request.path)
 
     data = request.POST if request.method == "POST" else None
+    # Changing a figure the public has seen is allowed, but logged with a reason.
+    published = period == Period.YEAR and publishing.is_published_year(promise, year)
     rows, followup_form = build_forms(promise, year, period, data)
     # Judged before validation, so a refused input never shows as the current status.
     today = timezone.localdate()
@@ -184,8 +199,18 @@ def followup_entry_view(request, promise_id, year):
     if data is not None:
         to_check = [form for form in rows if form.is_to_save]
         forms_valid = all([form.is_valid() for form in to_check])
+        corrections = None
+        if forms_valid and published:
+            changes = published_changes([form for form in to_check if form.has_changed()])
+            reason = data.get("rattelse", "").strip()
+            if changes and not reason:
+                forms_valid = False
+                messages.error(request, _("Siffrorna är publicerade: skriv skälet till rättelsen."))
+            elif changes:
+                corrections = (promise, year, changes, reason)
         if forms_valid and (followup_form is None or followup_form.is_valid()):
-            messages.success(request, save_all(to_check, followup_form, request.user))
+            message = save_all(to_check, followup_form, request.user, corrections)
+            messages.success(request, message)
             return redirect(request.get_full_path())
         messages.error(request, _("Inget sparades. Rätta de markerade fälten och spara igen."))
 
@@ -200,6 +225,8 @@ def followup_entry_view(request, promise_id, year):
         "rows": list(zip(rows, assessments, strict=True)),
         "followup_form": followup_form,
         "change_url": change_url,
+        "published": published,
+        "correction_reason": data.get("rattelse", "") if data else "",
         "opts": Promise._meta,
     }
     return TemplateResponse(request, "admin/followup/entry.html", context)

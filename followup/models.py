@@ -184,6 +184,14 @@ class Outcome(models.Model):
         return self.indicator.format_value(self.value)
 
 
+class FollowUpState(models.TextChoices):
+    """A yearly follow-up is approved by the council at a meeting, then published."""
+
+    DRAFT = PublicationState.DRAFT.value, PublicationState.DRAFT.label
+    APPROVED = "approved", _("Godkänd av rådet")
+    PUBLISHED = PublicationState.PUBLISHED.value, PublicationState.PUBLISHED.label
+
+
 class YearlyFollowUpQuerySet(models.QuerySet):
     def published(self):
         return self.filter(
@@ -213,8 +221,8 @@ class YearlyFollowUp(models.Model):
     state = models.CharField(
         _("publicering"),
         max_length=20,
-        choices=PublicationState.choices,
-        default=PublicationState.DRAFT,
+        choices=FollowUpState.choices,
+        default=FollowUpState.DRAFT,
     )
 
     objects = YearlyFollowUpQuerySet.as_manager()
@@ -247,3 +255,73 @@ class YearlyFollowUp(models.Model):
                     % {"year": self.year, "period": self.promise.period_label}
                 }
             )
+
+
+class PublicationEvent(models.Model):
+    """Every publishing, unpublishing and approval, with who, when and why: kept for good."""
+
+    class Action(models.TextChoices):
+        PUBLISHED = "published", _("Publicerad")
+        UNPUBLISHED = "unpublished", _("Avpublicerad")
+        APPROVED = "approved", _("Godkänd av rådet")
+
+    promise = models.ForeignKey(
+        Promise, verbose_name=_("medborgarlöfte"), on_delete=models.CASCADE, related_name="events"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("år"), null=True, blank=True, help_text=_("Tomt när händelsen gäller hela löftet.")
+    )
+    action = models.CharField(_("händelse"), max_length=20, choices=Action.choices)
+    reason = models.TextField(_("motivering"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("av"), on_delete=models.SET_NULL, null=True
+    )
+    at = models.DateTimeField(_("tidpunkt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("publiceringshändelse")
+        verbose_name_plural = _("publiceringshändelser")
+        ordering = ["-at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(action="unpublished") | ~Q(reason=""),
+                name="event_unpublishing_needs_reason",
+                violation_error_message=_("Avpublicering kräver en motivering."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.promise} {self.year or ''}".strip()
+
+
+class Correction(models.Model):
+    """A published figure changed afterwards: shown to the public as a rättelse."""
+
+    promise = models.ForeignKey(
+        Promise,
+        verbose_name=_("medborgarlöfte"),
+        on_delete=models.CASCADE,
+        related_name="corrections",
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    change = models.TextField(_("ändring"), help_text=_("Vad som ändrades, från vad till vad."))
+    reason = models.TextField(_("skäl"))
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("av"), on_delete=models.SET_NULL, null=True
+    )
+    made_at = models.DateTimeField(_("tidpunkt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rättelse")
+        verbose_name_plural = _("rättelser")
+        ordering = ["-made_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="correction_needs_reason",
+                violation_error_message=_("En rättelse kräver ett skäl."),
+            )
+        ]
+
+    def __str__(self):
+        return self.change

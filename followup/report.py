@@ -35,6 +35,7 @@ def with_followup_data(promises, year=None):
         "signatories__party",
         Prefetch("commitments", queryset=commitments),
         Prefetch("followups", queryset=YearlyFollowUp.objects.order_by("year")),
+        "corrections",
     )
 
 
@@ -111,6 +112,7 @@ class PromiseReport:
     promise: object
     years: list[YearSummary]
     commitments: list[CommitmentReport]
+    corrections: list = field(default_factory=list)  # rättelser of the years shown
 
     @property
     def themes(self):
@@ -160,7 +162,8 @@ def build(promise, council=False, today=None, year=None):
         YearSummary(year, followups.get(year), Counter(c.statuses[year] for c in commitments))
         for year in years
     ]
-    return PromiseReport(promise, summaries, commitments)
+    corrections = [c for c in promise.corrections.all() if c.year in years]
+    return PromiseReport(promise, summaries, commitments, corrections)
 
 
 def indicator_years(indicator, years, today):

@@ -15,6 +15,7 @@ from import_export import fields, widgets
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from followup import publishing
 from followup.models import Outcome, Period, YearlyFollowUp
 from followup.spreadsheets import COLUMNS, FORMULA_STARTS, neutralise
 from followup.status import Override
@@ -24,6 +25,8 @@ from promises.roles import areas_of
 
 MAX_ROWS = 20_000
 PART_OF_YEAR = ("part_of_year", "Del av året")  # only in this resource: the report is yearly
+CORRECTION_REASON = ("correction_reason", "Skäl till rättelse")  # for published figures
+EXTRA_COLUMNS = dict([PART_OF_YEAR, CORRECTION_REASON])
 REQUIRED = ["area", "period", "year", "commitment_number", "indicator_number", "outcome"]
 SHEET_NAMES = ("Åtaganden", "Commitments")
 
@@ -33,8 +36,10 @@ def header_names():
     names = {}
     for language in ("sv", "en"):
         with translation.override(language):
-            for key, header in [*COLUMNS, PART_OF_YEAR]:
-                names[simplified(header if key != "part_of_year" else _(header))] = key
+            for key, header in COLUMNS:
+                names[simplified(header)] = key
+            for key, header in EXTRA_COLUMNS.items():
+                names[simplified(_(header))] = key
     return names
 
 
@@ -134,14 +139,10 @@ class OutcomeResource(SpreadsheetResource):
 
     # Export: translated headers, the part of the year in words.
 
-    def get_export_headers(self, selected_fields=None):
-        labels = dict([*COLUMNS, PART_OF_YEAR])
-        return [
-            _(labels[field.column_name])
-            if field.column_name == "part_of_year"
-            else str(labels[field.column_name])
-            for field in self.get_export_fields(selected_fields)
-        ]
+    def header(self, field):
+        if field.column_name in EXTRA_COLUMNS:
+            return _(EXTRA_COLUMNS[field.column_name])
+        return dict(COLUMNS)[field.column_name]
 
     def dehydrate_part_of_year(self, outcome):
         return str(Period(outcome.period).label)
@@ -171,6 +172,10 @@ class OutcomeResource(SpreadsheetResource):
             for o in Outcome.objects.filter(indicator__in=[i for i in self.indicators.values()])
         }
         self.seen = {}
+        self.published_years = set(
+            YearlyFollowUp.objects.published().values_list("promise_id", "year")
+        )
+        self.corrections = []
         self.refused = False
 
     def import_row(self, row, instance_loader, **kwargs):
@@ -191,7 +196,9 @@ class OutcomeResource(SpreadsheetResource):
         existing = self.outcomes.get(key)
         if existing is not None:
             existing.indicator = indicator
+            self.before = (existing.value, existing.status_override)
             return existing, False
+        self.before = (None, "")
         return Outcome(indicator=indicator, year=year, period=part), True
 
     def row_key(self, row):
@@ -222,6 +229,7 @@ class OutcomeResource(SpreadsheetResource):
         return indicator, year, part_of_year(row.get("part_of_year"))
 
     def import_instance(self, instance, row, **kwargs):
+        self.row = row
         super().import_instance(instance, row, **kwargs)
         if self.user is not None and self.user.is_authenticated:
             instance.entered_by = self.user
@@ -288,8 +296,31 @@ class OutcomeResource(SpreadsheetResource):
             )
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        if not errors:
+            errors = self.check_correction(instance)
         if errors:
             raise ValidationError(errors)
+
+    def check_correction(self, instance):
+        """A published figure may change only with a reason, which becomes a rättelse."""
+        promise = instance.indicator.commitment.promise
+        published = (promise.pk, instance.year) in self.published_years
+        if not published or instance.period != Period.YEAR:
+            return {}
+        change = publishing.figure_change(instance, *self.before)
+        if change is None:
+            return {}
+        reason = str(self.row.get(CORRECTION_REASON[0]) or "").strip()
+        if not reason:
+            message = _("Siffran är publicerad: skriv skälet i kolumnen ”Skäl till rättelse”.")
+            return {"value": message}
+        self.corrections.append((promise, instance.year, [change], reason))
+        return {}
+
+    def after_import(self, dataset, result, **kwargs):
+        if not (result.has_errors() or result.has_validation_errors()):
+            for promise, year, changes, reason in self.corrections:
+                publishing.record_corrections(promise, year, changes, reason, self.author)
 
 
 def indicator_index(user=None):

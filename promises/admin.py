@@ -8,6 +8,8 @@ from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from followup.entry import followup_entry_view
+from followup.models import FollowUpState
+from followup.publication_views import publication_view
 from promises import resources
 from promises.forms import LOCALIZED_DECIMALS
 from promises.models import (
@@ -20,7 +22,7 @@ from promises.models import (
     Signatory,
     Theme,
 )
-from promises.roles import grant
+from promises.roles import coordinates, grant
 from promises.scoping import AreaScopedAdmin
 
 admin.site.site_header = _("Medborgarlöften – administration")
@@ -120,14 +122,26 @@ class PromiseAdmin(AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
             self.admin_site.admin_view(followup_entry_view),
             name="promises_promise_followup",
         )
-        return [entry, *super().get_urls()]
+        publication = [
+            path(
+                "<int:promise_id>/publicering/<slug:action>/",
+                self.admin_site.admin_view(publication_view),
+                name="promises_promise_publication",
+            ),
+            path(
+                "<int:promise_id>/publicering/<slug:action>/<int:year>/",
+                self.admin_site.admin_view(publication_view),
+                name="promises_promise_publication_year",
+            ),
+        ]
+        return [entry, *publication, *super().get_urls()]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        self.check_in_scope(request, object_id)
         promise = self.get_object(request, object_id)
-        links, reports = [], []
-        if promise is not None:
-            links = [(year, followup_entry_url(promise, year)) for year in promise.years]
-            reports = [
+        context = {
+            "followup_links": [(year, followup_entry_url(promise, year)) for year in promise.years],
+            "report_links": [
                 (
                     year,
                     reverse(
@@ -135,9 +149,39 @@ class PromiseAdmin(AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
                     ),
                 )
                 for year in promise.years
-            ]
-        extra_context = {**(extra_context or {}), "followup_links": links, "report_links": reports}
+            ],
+            "publication_links": publication_links(request.user, promise),
+        }
+        extra_context = {**(extra_context or {}), **context}
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+def publication_links(user, promise):
+    """The publishing steps this user may take now, as (label, url), for the page's buttons."""
+    if not (user.has_perm("promises.publish_promise") and coordinates(user, promise.area)):
+        return []
+
+    def url(action, year=None):
+        if year is None:
+            return reverse("admin:promises_promise_publication", args=[promise.pk, action])
+        return reverse("admin:promises_promise_publication_year", args=[promise.pk, action, year])
+
+    if promise.is_published:
+        links = [(_("Avpublicera löftet"), url("avpublicera"))]
+    else:
+        links = [(_("Publicera löftet"), url("publicera"))]
+    states = {f.year: f.state for f in promise.followups.all()}
+    for year in promise.years:
+        state = states.get(year, FollowUpState.DRAFT)
+        if state == FollowUpState.DRAFT:
+            links.append((_("Rådet har godkänt %(year)s") % {"year": year}, url("godkann", year)))
+        elif state == FollowUpState.APPROVED:
+            label = _("Publicera uppföljning %(year)s") % {"year": year}
+            links.append((label, url("publicera-uppfoljning", year)))
+        else:
+            label = _("Avpublicera uppföljning %(year)s") % {"year": year}
+            links.append((label, url("avpublicera-uppfoljning", year)))
+    return links
 
 
 def followup_entry_url(promise, year):

@@ -16,6 +16,7 @@ VIEW_ALL = [
     "promises.view_area", "promises.view_party", "promises.view_theme", "promises.view_promise",
     "promises.view_signatory", "promises.view_commitment", "promises.view_indicator",
     "followup.view_outcome", "followup.view_yearlyfollowup",
+    "followup.view_publicationevent", "followup.view_correction",
 ]  # fmt: skip
 COUNCIL_MEMBER_PERMISSIONS = [
     *VIEW_ALL,

@@ -15,7 +15,8 @@ PROJECT_APPS = {"promises", "followup"}
 PROJECT_MODELS = [
     model
     for model in admin.site._registry
-    if model._meta.app_label in PROJECT_APPS and model.__name__ != "Membership"
+    if model._meta.app_label in PROJECT_APPS
+    and model.__name__ not in {"Membership", "PublicationEvent", "Correction"}
 ]
 
 

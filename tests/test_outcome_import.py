@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from followup.models import Outcome
+from followup.models import Correction, Outcome
 from promises.models import Indicator
 
 IMPORT_URL = reverse("admin:followup_outcome_import")
@@ -52,6 +52,10 @@ def test_the_yearly_report_filled_in_imports_back_after_preview_and_confirm(admi
     comment_col = header.index("Kommentar") + 1
     sheet.cell(row=6, column=outcome_col, value=140)  # social media posts: 136 → 140
     sheet.cell(row=6, column=comment_col, value="Rättad siffra")
+    # 2021 is published: changing its figures takes a reason, which becomes a rättelse.
+    reason_col = len(header) + 1
+    sheet.cell(row=1, column=reason_col, value="Skäl till rättelse")
+    sheet.cell(row=6, column=reason_col, value="Dubbelräknade inlägg")
     book.active = 0  # saved with the summary sheet open, as people do
     output = BytesIO()
     book.save(output)
@@ -69,6 +73,9 @@ def test_the_yearly_report_filled_in_imports_back_after_preview_and_confirm(admi
         admin_client.user,
     )
     assert Outcome.objects.count() == 6
+    correction = Correction.objects.get()
+    assert correction.change == "Inlägg på Polisen Eskilstunas sociala medier 2021: 136 st → 140 st"
+    assert correction.reason == "Dubbelräknade inlägg"
     report_after = load_workbook(
         BytesIO(admin_client.get("/eskilstuna/2021/rapport/2021.xlsx").content)
     )
@@ -219,3 +226,10 @@ def test_a_comment_that_looks_like_a_formula_survives_the_round_trip(admin_clien
     report = admin_client.get("/eskilstuna/2021/rapport/2021.xlsx").content
     confirm(admin_client, upload(admin_client, report))
     assert Outcome.objects.get(indicator__commitment__order=4).comment == "-5 jämfört med 2020"
+
+
+def test_a_published_figure_changed_without_a_reason_is_refused(admin_client, demo):
+    content = xlsx([["Eskilstuna kommun", "2021", 2021, 4, 1, 140, ""]])
+    response = upload(admin_client, content)
+    assert "Siffran är publicerad: skriv skälet i kolumnen ”Skäl till rättelse”." in response.text
+    assert "confirm_form" not in response.context

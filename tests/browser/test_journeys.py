@@ -3,6 +3,7 @@
 from playwright.sync_api import expect
 
 from promises.models import Area, Promise
+from promises.roles import grant
 
 
 def test_a_resident_goes_from_the_start_page_to_an_indicator(page):
@@ -39,7 +40,8 @@ def test_the_language_switch_turns_the_page_english_and_back(page):
 def test_a_draft_is_invisible_logged_out_and_marked_for_the_council(page, django_user_model):
     area = Area.objects.create(name="Västerås stad", slug="vasteras", kind="municipality")
     Promise.objects.create(area=area, start_year=2022, end_year=2022, title="Utkastlöftet")
-    django_user_model.objects.create_user("radet", password="ett-bra-losen-42", is_staff=True)
+    member = django_user_model.objects.create_user("radet", password="ett-bra-losen-42")
+    grant(member, area, "council_member")
 
     page.goto("/vasteras/2022/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sidan finns inte")
