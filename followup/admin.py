@@ -1,13 +1,56 @@
+from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from followup import resources
-from followup.models import Correction, Outcome, PublicationEvent, YearlyFollowUp
+from followup import publishing, resources
+from followup.models import Correction, Outcome, Period, PublicationEvent, YearlyFollowUp
 from promises.forms import LOCALIZED_DECIMALS
 from promises.scoping import AreaScopedAdmin
+
+
+class OutcomeAdminForm(forms.ModelForm):
+    correction_reason = forms.CharField(
+        label=_("Skäl till rättelse"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Krävs när en publicerad siffra ändras; visas för invånarna som rättelse."),
+    )
+
+    class Meta:
+        model = Outcome
+        fields = [
+            "indicator",
+            "year",
+            "period",
+            "value",
+            "comment",
+            "status_override",
+            "override_reason",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.before = (self.instance.value, self.instance.status_override)
+        self.correction = None
+
+    def clean(self):
+        cleaned = super().clean()
+        indicator, year = cleaned.get("indicator"), cleaned.get("year")
+        if indicator is None or year is None or self.errors:
+            return cleaned
+        promise = indicator.commitment.promise
+        if cleaned.get("period") == Period.YEAR and publishing.is_published_year(promise, year):
+            after = (cleaned.get("value"), cleaned.get("status_override", ""))
+            self.correction = publishing.describe_change(indicator, year, self.before, after)
+        if self.correction and not cleaned.get("correction_reason", "").strip():
+            self.add_error(
+                "correction_reason", _("Siffrorna är publicerade: skriv skälet till rättelsen.")
+            )
+        return cleaned
 
 
 @admin.register(Outcome)
@@ -41,7 +84,9 @@ class OutcomeAdmin(AreaScopedAdmin, ImportExportMixin, SimpleHistoryAdmin):
         "comment",
         ("status_override", "override_reason"),
         ("entered_by", "entered_at"),
+        "correction_reason",
     ]
+    form = OutcomeAdminForm
 
     @admin.display(description=_("värde"), ordering="value")
     def value_label(self, outcome):
@@ -53,7 +98,14 @@ class OutcomeAdmin(AreaScopedAdmin, ImportExportMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.entered_by = request.user
-        super().save_model(request, obj, form, change)
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if form.correction:
+                reason = form.cleaned_data["correction_reason"]
+                promise = obj.indicator.commitment.promise
+                publishing.record_corrections(
+                    promise, obj.year, [form.correction], reason, request.user
+                )
 
     def has_import_permission(self, request):
         # The same rights as the follow-up entry page.

@@ -91,12 +91,21 @@ def is_published_year(promise, year):
 
 def figure_change(outcome, before_value, before_override):
     """ "Trafikkontroller 2021: 104 st → 120 st", or None when no published figure changed."""
-    indicator = outcome.indicator
-    if before_value == outcome.value and before_override == outcome.status_override:
+    return describe_change(
+        outcome.indicator,
+        outcome.year,
+        (before_value, before_override),
+        (outcome.value, outcome.status_override),
+    )
+
+
+def describe_change(indicator, year, before, after):
+    """`before` and `after` are (value, status override) pairs."""
+    if before == after:
         return None
-    before = describe(indicator, before_value, before_override)
-    after = describe(indicator, outcome.value, outcome.status_override)
-    return f"{indicator.name} {outcome.year}: {before} → {after}"
+    return (
+        f"{indicator.name} {year}: {describe(indicator, *before)} → {describe(indicator, *after)}"
+    )
 
 
 def describe(indicator, value, override):

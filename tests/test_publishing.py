@@ -113,3 +113,34 @@ def test_a_published_figure_changes_only_with_a_reason_shown_as_a_correction(adm
     public = admin_client.get("/eskilstuna/2021/").text
     assert "Rättelser" in public
     assert "136 st → 140 st" in public and "Fyra inlägg räknades inte" in public
+
+
+def test_the_outcome_admin_also_asks_for_a_reason_to_change_a_published_figure(admin_client, demo):
+    outcome = Outcome.objects.get(indicator__commitment__order=3)
+    url = reverse("admin:followup_outcome_change", args=[outcome.pk])
+    data = {
+        "indicator": outcome.indicator_id, "year": 2021, "period": "year", "value": "6",
+        "comment": outcome.comment, "status_override": "", "override_reason": "",
+    }  # fmt: skip
+    refused = admin_client.post(url, data)
+    assert "Siffrorna är publicerade: skriv skälet till rättelsen." in refused.text
+    assert Outcome.objects.get(pk=outcome.pk).value == 5
+    admin_client.post(url, {**data, "correction_reason": "En kontroll till hittades"})
+    assert Outcome.objects.get(pk=outcome.pk).value == 6
+    assert Correction.objects.get().reason == "En kontroll till hittades"
+
+
+def test_every_change_is_in_the_audit_trail_with_who_and_what(admin_client, demo):
+    outcome = Outcome.objects.get(indicator__commitment__order=3)
+    url = reverse("admin:followup_outcome_change", args=[outcome.pk])
+    data = {
+        "indicator": outcome.indicator_id, "year": 2021, "period": "year", "value": "7",
+        "comment": "ny", "status_override": "", "override_reason": "",
+        "correction_reason": "Rättat",
+    }  # fmt: skip
+    admin_client.post(url, data)
+    record = outcome.history.latest()
+    assert (record.value, record.history_user) == (7, admin_client.user)
+    assert record.prev_record is None or record.prev_record.value != record.value
+    history = admin_client.get(reverse("admin:followup_outcome_history", args=[outcome.pk]))
+    assert history.status_code == 200 and "radsmedlem" in history.text

@@ -59,6 +59,7 @@ def attempt(client, action, promise):
         data = {
             "indicator": outcome.indicator_id, "year": outcome.year, "period": outcome.period,
             "value": "7", "comment": "ny", "status_override": "", "override_reason": "",
+            "correction_reason": "Rättad siffra",  # the own area's 2021 is published
         }  # fmt: skip
         return client.post(reverse("admin:followup_outcome_change", args=[outcome.pk]), data)
     if action == "enter_followup":

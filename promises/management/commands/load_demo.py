@@ -2,8 +2,12 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from promises.models import Area
+from promises.roles import grant
+
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "eskilstuna-2021"
+DEMO_ROLES = {"samordnare": "coordinator", "radsmedlem": "council_member"}
 
 
 class Command(BaseCommand):
@@ -16,8 +20,16 @@ class Command(BaseCommand):
         user.is_staff = user.is_superuser = True
         user.set_password(DEMO_PASSWORD)
         user.save()
+        eskilstuna = Area.objects.get(slug="eskilstuna")
+        for username, role in DEMO_ROLES.items():
+            member, _ = get_user_model().objects.get_or_create(username=username)
+            member.set_password(DEMO_PASSWORD)
+            member.save()
+            grant(member, eskilstuna, role)
         self.stdout.write(
             "Demo data loaded: Eskilstuna 2021 (demo rows reset to the published figures).\n"
             f"Admin login: http://127.0.0.1:8000/admin/  user: {DEMO_USERNAME}"
-            f"  password: {DEMO_PASSWORD}"
+            f"  password: {DEMO_PASSWORD}\n"
+            f"Also, with the same password: {', '.join(DEMO_ROLES)} (Eskilstuna's coordinator"
+            " and council member)"
         )
