@@ -74,17 +74,12 @@ class OverrideWidget(widgets.Widget):
     """The council's judgement by its Swedish or English name (or code); empty for none."""
 
     def clean(self, value, row=None, **kwargs):
-        text = str(value or "").strip().lower()
-        if not text:
+        if not str(value or "").strip():
             return ""
-        for choice in Override:
-            names = {choice.value}
-            for language in ("sv", "en"):
-                with translation.override(language):
-                    names.add(str(choice.label).lower())
-            if text in names:
-                return choice.value
-        raise ValueError(_("Okänd bedömning ”%(value)s”.") % {"value": value})
+        choice = choice_named(Override, value)
+        if choice is None:
+            raise ValueError(_("Okänd bedömning ”%(value)s”.") % {"value": value})
+        return choice
 
     def render(self, value, obj=None, **kwargs):
         return str(Override(value).label) if value else ""
@@ -343,20 +338,27 @@ def indicator_index(user=None):
     return {**by_slug, **by_name}
 
 
-def part_of_year(value):
+def choice_named(choices, value):
+    """The choice whose code, Swedish or English label is `value` (any case), or None."""
     text = str(value or "").strip().lower()
-    if not text:
-        return Period.YEAR
-    for choice in Period:
+    for choice in choices:
         names = {choice.value}
         for language in ("sv", "en"):
             with translation.override(language):
                 names.add(str(choice.label).lower())
         if text in names:
             return choice.value
-    raise ValidationError(
-        _("Okänd period ”%(value)s”: skriv helår, tertial eller kvartal.") % {"value": value}
-    )
+    return None
+
+
+def part_of_year(value):
+    if not str(value or "").strip():
+        return Period.YEAR
+    choice = choice_named(Period, value)
+    if choice is None:
+        message = _("Okänd period ”%(value)s”: skriv helår, tertial eller kvartal.")
+        raise ValidationError(message % {"value": value})
+    return choice
 
 
 class CommitmentSheetXLSX(XLSX):
