@@ -7,7 +7,14 @@ from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from followup import publishing, resources
-from followup.models import Correction, Outcome, Period, PublicationEvent, YearlyFollowUp
+from followup.models import (
+    Correction,
+    FollowUpState,
+    Outcome,
+    Period,
+    PublicationEvent,
+    YearlyFollowUp,
+)
 from promises.forms import LOCALIZED_DECIMALS
 from promises.scoping import AreaScopedAdmin
 
@@ -39,11 +46,15 @@ class OutcomeAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        indicator, year = cleaned.get("indicator"), cleaned.get("year")
-        if indicator is None or year is None or self.errors:
+        # On a change page indicator, year and period are read-only: they come from the instance.
+        current = self.instance if self.instance.pk else None
+        indicator = cleaned.get("indicator") or (current and current.indicator)
+        year = cleaned.get("year") or (current and current.year)
+        period = cleaned.get("period") or (current and current.period)
+        if not indicator or not year or self.errors:
             return cleaned
         promise = indicator.commitment.promise
-        if cleaned.get("period") == Period.YEAR and publishing.is_published_year(promise, year):
+        if period == Period.YEAR and publishing.is_published_year(promise, year):
             after = (cleaned.get("value"), cleaned.get("status_override", ""))
             self.correction = publishing.describe_change(indicator, year, self.before, after)
         if self.correction and not cleaned.get("correction_reason", "").strip():
@@ -96,6 +107,24 @@ class OutcomeAdmin(AreaScopedAdmin, ImportExportMixin, SimpleHistoryAdmin):
     def status(self, outcome):
         return outcome.assessment().label
 
+    def get_readonly_fields(self, request, obj=None):
+        # An outcome stays with its indicator and period: a figure is moved by a new entry.
+        fixed = ["indicator", "year", "period"] if obj is not None else []
+        return [*super().get_readonly_fields(request, obj), *fixed]
+
+    def has_delete_permission(self, request, obj=None):
+        # A published figure is corrected, never deleted, so the corrections log stays true.
+        if obj is not None and obj.period == Period.YEAR:
+            promise = obj.indicator.commitment.promise
+            if publishing.is_published_year(promise, obj.year):
+                return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # deletions one by one, where the rule above holds
+        return actions
+
     def save_model(self, request, obj, form, change):
         obj.entered_by = request.user
         with transaction.atomic():
@@ -143,6 +172,12 @@ class YearlyFollowUpAdmin(AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
     search_fields = ["summary", "promise__area__name", "promise__title"]
     autocomplete_fields = ["promise"]
     readonly_fields = ["state"]  # approving and publishing are actions with a confirmation
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ["promise", "year"] if obj is not None else []
+        if obj is not None and obj.state != FollowUpState.DRAFT:
+            fixed += ["summary", "approved_on"]  # the council approved these words and date
+        return [*super().get_readonly_fields(request, obj), *fixed]
 
 
 class LogAdmin(AreaScopedAdmin, admin.ModelAdmin):

@@ -51,6 +51,8 @@ def approve_followup(promise, year, user, meeting_date):
     """The council approved the year's follow-up at its meeting on `meeting_date`."""
     check_may_publish(user, promise)
     followup, _created = YearlyFollowUp.objects.get_or_create(promise=promise, year=year)
+    if followup.state != FollowUpState.DRAFT:
+        raise ValidationError(_("Uppföljningen är redan godkänd eller publicerad."))
     followup.state = FollowUpState.APPROVED
     followup.approved_on = meeting_date
     followup.full_clean()

@@ -23,7 +23,7 @@ from promises.models import (
     Theme,
 )
 from promises.roles import coordinates, grant
-from promises.scoping import AreaScopedAdmin
+from promises.scoping import AreaScopedAdmin, CoordinatorInline
 
 admin.site.site_header = _("Medborgarlöften – administration")
 admin.site.site_title = _("Medborgarlöften")
@@ -73,13 +73,15 @@ class ThemeAdmin(ExportMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class SignatoryInline(admin.TabularInline):
+class SignatoryInline(CoordinatorInline, admin.TabularInline):
+    parent_area_path = "area"
     model = Signatory
     extra = 0
     fields = ["order", "name", "role", "party"]
 
 
-class CommitmentInline(admin.TabularInline):
+class CommitmentInline(CoordinatorInline, admin.TabularInline):
+    parent_area_path = "area"
     model = Commitment
     extra = 0
     fields = ["order", "title", "theme", "parties"]
@@ -90,6 +92,7 @@ class CommitmentInline(admin.TabularInline):
 @admin.register(Promise)
 class PromiseAdmin(AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
     area_path = "area"
+    coordinator_only = True
     resource_classes = [resources.PromiseResource]
     list_display = ["__str__", "followup_links", "period", "signed_on", "state"]
     list_filter = ["state", ("area", admin.RelatedOnlyFieldListFilter), "start_year"]
@@ -188,7 +191,8 @@ def followup_entry_url(promise, year):
     return reverse("admin:promises_promise_followup", args=[promise.pk, year])
 
 
-class IndicatorInline(admin.StackedInline):
+class IndicatorInline(CoordinatorInline, admin.StackedInline):
+    parent_area_path = "promise__area"
     model = Indicator
     extra = 0
     formfield_overrides = LOCALIZED_DECIMALS
@@ -203,6 +207,7 @@ class IndicatorInline(admin.StackedInline):
 @admin.register(Commitment)
 class CommitmentAdmin(AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
     area_path = "promise__area"
+    coordinator_only = True
     resource_classes = [resources.CommitmentResource]
     list_display = ["__str__", "promise", "theme", "responsible"]
     list_filter = [
@@ -229,6 +234,7 @@ class CommitmentAdmin(AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
 @admin.register(Indicator)
 class IndicatorAdmin(AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
     area_path = "commitment__promise__area"
+    coordinator_only = True
     resource_classes = [resources.IndicatorResource]
     list_display = ["name", "commitment", "promise", "kind", "target", "baseline"]
     list_filter = [

@@ -144,3 +144,22 @@ def test_every_change_is_in_the_audit_trail_with_who_and_what(admin_client, demo
     assert record.prev_record is None or record.prev_record.value != record.value
     history = admin_client.get(reverse("admin:followup_outcome_history", args=[outcome.pk]))
     assert history.status_code == 200 and "radsmedlem" in history.text
+
+
+def test_a_published_figure_cannot_be_deleted_or_moved(admin_client, demo):
+    outcome = Outcome.objects.get(indicator__commitment__order=3)
+    delete = reverse("admin:followup_outcome_delete", args=[outcome.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    page = admin_client.get(reverse("admin:followup_outcome_change", args=[outcome.pk])).text
+    assert 'name="year"' not in page and 'name="indicator"' not in page
+    followup = YearlyFollowUp.objects.get()
+    page = admin_client.get(reverse("admin:followup_yearlyfollowup_change", args=[followup.pk]))
+    assert 'name="year"' not in page.text and 'name="summary"' not in page.text
+
+
+def test_a_published_year_cannot_be_approved_again(admin_client, demo):
+    response = admin_client.post(
+        action_url(demo, "godkann", 2021), {"meeting_date": "2022-03-01"}, follow=True
+    )
+    assert "redan godkänd eller publicerad" in response.text
+    assert YearlyFollowUp.objects.get().state == "published"

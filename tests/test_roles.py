@@ -143,3 +143,29 @@ def test_granting_a_role_gives_the_group_and_the_staff_flag(world):
     assert coordinator.has_perm("promises.publish_promise")
     assert not member.has_perm("promises.publish_promise")
     assert Membership.objects.filter(area=Area.objects.get(slug="eskilstuna")).count() == 2
+
+
+def test_a_role_holds_only_in_its_own_area(client, world, django_user_model):
+    """Coordinator of Västerås, council member of Eskilstuna: no editing Eskilstuna's promise."""
+    user = django_user_model.objects.create_user("blandad", password="x")
+    grant(user, world["own"].area, "council_member")
+    grant(user, world["other"].area, "coordinator")
+    client.force_login(user)
+    commitment = world["own"].commitments.get(order=1)
+    delete = reverse("admin:promises_commitment_delete", args=[commitment.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert world["own"].commitments.filter(pk=commitment.pk).exists()
+    add_form = client.get(reverse("admin:promises_promise_add")).text
+    area_choices = add_form.split('name="area"')[1].split("</select>")[0]
+    assert "Eskilstuna kommun" not in area_choices and "Vasteras" in area_choices
+
+
+def test_history_can_be_read_but_not_reverted(admin_client, world):
+    outcome = Outcome.objects.filter(indicator__commitment__promise=world["own"]).first()
+    outcome.value = 9
+    outcome.save()
+    record = outcome.history.earliest()
+    url = reverse("admin:followup_outcome_simple_history", args=[outcome.pk, record.history_id])
+    assert admin_client.get(url).status_code == 200
+    admin_client.post(url, {"value": "1"})
+    assert Outcome.objects.get(pk=outcome.pk).value == 9
