@@ -3,7 +3,6 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from followup import publishing, resources
@@ -16,6 +15,7 @@ from followup.models import (
     YearlyFollowUp,
 )
 from promises.forms import LOCALIZED_DECIMALS
+from promises.resources import ExportMixin, ImportExportMixin
 from promises.scoping import AreaScopedAdmin
 
 

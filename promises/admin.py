@@ -4,7 +4,6 @@ from django.db import models
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from followup.entry import followup_entry_view
@@ -22,6 +21,7 @@ from promises.models import (
     Signatory,
     Theme,
 )
+from promises.resources import ExportMixin
 from promises.roles import coordinates, grant
 from promises.scoping import AreaScopedAdmin, CoordinatorInline
 

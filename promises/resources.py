@@ -1,7 +1,10 @@
 """Spreadsheet exports of every model (django-import-export): Swedish headers, names not ids."""
 
-from django.core.exceptions import FieldDoesNotExist
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
+from django.http import Http404
 from django.utils.text import capfirst
+from import_export import admin as import_export_admin
 from import_export import fields, resources, widgets
 
 from followup.spreadsheets import neutralise
@@ -111,3 +114,21 @@ class IndicatorResource(Labels, SpreadsheetResource):
         if field.column_name == "promise":
             return Commitment._meta.get_field("promise").verbose_name
         return super().header(field)
+
+
+class SafeExportQueryset:
+    """import-export's admin export, answering 404 instead of failing on an odd query string."""
+
+    def get_export_queryset(self, request):
+        try:
+            return super().get_export_queryset(request)
+        except (IncorrectLookupParameters, FieldError, ValidationError) as error:
+            raise Http404 from error
+
+
+class ExportMixin(SafeExportQueryset, import_export_admin.ExportMixin):
+    pass
+
+
+class ImportExportMixin(SafeExportQueryset, import_export_admin.ImportExportMixin):
+    pass

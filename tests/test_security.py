@@ -166,6 +166,8 @@ MALFORMED = [
     "/admin/promises/promise/1/uppfoljning/99999/",
     "/admin/promises/promise/99999/uppfoljning/2021/",
     "/admin/promises/promise/1/uppfoljning/2021/?period=%00",
+    "/admin/followup/outcome/export/?format=9", "/admin/promises/promise/export/?nope=1",
+    "/admin/followup/outcome/1/history/abc/",
 ]  # fmt: skip
 
 
