@@ -82,7 +82,3 @@ def coordinates(user, area):
             user=user, area=area, role=Membership.Role.COORDINATOR
         ).exists()
     )
-
-
-def works_in(user, area):
-    return user.is_superuser or Membership.objects.filter(user=user, area=area).exists()
