@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from followup.models import Correction, FollowUpState, PublicationEvent, YearlyFollowUp
 from promises.models import PublicationState
+from promises.page_cache import data_changed
 from promises.roles import coordinates
 
 Action = PublicationEvent.Action
@@ -77,6 +78,7 @@ def unpublish_followup(promise, year, user, reason):
     check_may_publish(user, promise)
     reason = require(reason)
     YearlyFollowUp.objects.filter(promise=promise, year=year).update(state=FollowUpState.DRAFT)
+    data_changed()  # an update sends no signal
     PublicationEvent.objects.create(
         promise=promise, year=year, action=Action.UNPUBLISHED, reason=reason, user=user
     )

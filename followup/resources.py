@@ -20,6 +20,7 @@ from followup.models import Outcome, Period, YearlyFollowUp
 from followup.spreadsheets import COLUMNS, FORMULA_STARTS, neutralise
 from followup.status import Override
 from promises.models import Indicator
+from promises.page_cache import data_changed
 from promises.resources import Labels, SpreadsheetResource
 from promises.roles import areas_of
 
@@ -231,7 +232,8 @@ class OutcomeResource(SpreadsheetResource):
         instance.entered_at = timezone.now()  # bulk saves skip auto_now
 
     # Imported outcomes enter the audit trail like any other change: the bulk saves below are
-    # import-export's own, through django-simple-history's bulk helpers.
+    # import-export's own, through django-simple-history's bulk helpers. Bulk saves send no
+    # signals, so they tell the page cache themselves.
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         if self.create_instances and (using_transactions or not dry_run):
@@ -239,6 +241,7 @@ class OutcomeResource(SpreadsheetResource):
                 bulk_create_with_history(
                     self.create_instances, Outcome, batch_size=batch_size, default_user=self.author
                 )
+                data_changed()
             except Exception as error:
                 self.handle_import_error(result, error, raise_errors)
         self.create_instances.clear()
@@ -251,6 +254,7 @@ class OutcomeResource(SpreadsheetResource):
                     self.update_instances, Outcome, fields, batch_size=batch_size,
                     default_user=self.author,
                 )  # fmt: skip
+                data_changed()
             except Exception as error:
                 self.handle_import_error(result, error, raise_errors)
         self.update_instances.clear()

@@ -2,7 +2,8 @@
 
 With nothing set, the site runs in debug mode on an SQLite file in the project folder, so that a
 newcomer's first `make run` just works. Production sets DATABASE_URL (PostgreSQL), SECRET_KEY,
-ALLOWED_HOSTS and DEBUG=false.
+ALLOWED_HOSTS and DEBUG=false, and optionally REDIS_URL and PAGE_CACHE_SECONDS: see
+`production.env.example` and the README.
 """
 
 import os
@@ -85,10 +86,14 @@ TEMPLATES = [
 
 # SQLite is the embedded default so that the demo runs with nothing installed;
 # production and CI point DATABASE_URL at PostgreSQL.
+# Connections are kept between requests in production: opening one to PostgreSQL costs about as
+# much as serving a cached page. The health check before reuse replaces a connection that died
+# with the database, so the site recovers from an outage without a restart.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0" if DEBUG else "600")),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -146,6 +151,8 @@ CSRF_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Load balancers ask for the health check over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^halsa/$"]
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -172,9 +179,34 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
 IMPORT_EXPORT_FORMATS = [XLSX, CSV]
 
+# The shared cache: Redis when several servers share the work, else each process's own memory.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+# Public pages are kept this many seconds for visitors who are not logged in (0: not cached).
+# Every edit of promises or follow-ups makes all kept pages stale at once (promises/page_cache.py),
+# so the time only bounds memory and the turn of a year.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
+
+# Logs go to stdout, as JSON lines for a log collector in production and as text while developing.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "formatters": {
+        "json": {"()": "medborgarloften.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": os.environ.get("LOG_FORMAT", "text" if DEBUG else "json"),
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Django's own handlers would print errors a second time, as text.
+    "loggers": {"django": {"handlers": ["stdout"], "level": "INFO", "propagate": False}},
 }

@@ -32,6 +32,7 @@ RESERVED_SLUGS = {
     "tillganglighet",
     "rapport",
     "oppna-data",
+    "halsa",
 }
 
 
@@ -521,3 +522,20 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} – {self.area}"
+
+
+class PublicRevision(models.Model):
+    """One row counting the edits of public data; cached public pages are filed under it.
+
+    It lives in the database, not in the cache, so that every server and every worker process
+    sees an edit at once, whichever cache backend keeps the pages (promises/page_cache.py).
+    """
+
+    number = models.PositiveBigIntegerField(_("nummer"), default=0)
+
+    class Meta:
+        verbose_name = _("version av publicerade uppgifter")
+        verbose_name_plural = _("versioner av publicerade uppgifter")
+
+    def __str__(self):
+        return str(self.number)

@@ -1,0 +1,45 @@
+"""Views of the site as a service: the health check, robots.txt and the error pages."""
+
+import sys
+import time
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
+from django.views.defaults import server_error as default_server_error
+
+# An outage of the database, as opposed to a mistake in a query.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def describe(error):
+    return f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error) else ''}"
+
+
+@never_cache
+def health(request):
+    """For load balancers: 200 when the database answers, 503 naming the cause when it does not."""
+    started = time.perf_counter()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError as error:
+        return JsonResponse({"status": "fel", "databas": describe(error)}, status=503)
+    milliseconds = round(1000 * (time.perf_counter() - started), 1)
+    return JsonResponse({"status": "ok", "databas": "ok", "ms": milliseconds})
+
+
+def robots(request):
+    # Also the trivial view that the benchmark measures the serving stack's ceiling with.
+    return HttpResponse("User-agent: *\nDisallow: /admin/\n", content_type="text/plain")
+
+
+def server_error(request):
+    """A database outage answers 503 and says so; any other error is the plain 500 page."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_UNAVAILABLE):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return default_server_error(request)

@@ -1,0 +1,82 @@
+"""Public pages kept in Django's cache for visitors who are not logged in.
+
+A kept page is filed under the current revision of the public data: a number in the database
+that every edit of promises or follow-ups raises once its transaction has committed. Raising it
+makes every kept page stale at once, on every server, and a reader that reads the revision before
+the data can never file an old page under a new revision.
+"""
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.translation import get_language
+
+from promises.models import Membership, PublicRevision
+
+PUBLIC_APPS = {"promises", "followup"}
+# Roles decide who may edit, not what the public sees.
+NOT_PUBLIC = {Membership, PublicRevision}
+
+
+def current_revision():
+    return PublicRevision.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+
+
+def raise_revision():
+    if not PublicRevision.objects.filter(pk=1).update(number=F("number") + 1):
+        PublicRevision.objects.get_or_create(pk=1, defaults={"number": 1})
+
+
+def data_changed():
+    """Make every kept page stale when the current transaction commits.
+
+    An edit of many rows raises the revision once: a raise already waiting in this transaction
+    or one enclosing it will run whenever this change is committed.
+    """
+    connection = transaction.get_connection()
+    active = set(connection.savepoint_ids)
+    waiting = (sids for sids, func, *_ in connection.run_on_commit if func is raise_revision)
+    if not any(sids <= active for sids in waiting):
+        transaction.on_commit(raise_revision)
+
+
+def on_model_change(sender, **kwargs):
+    if sender._meta.app_label in PUBLIC_APPS and sender not in NOT_PUBLIC:
+        data_changed()
+
+
+def connect_signals():
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(on_model_change, dispatch_uid=f"page_cache_{signal}")
+
+
+def cache_key(request):
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"page:{current_revision()}:{get_language()}:{path}"
+
+
+def public_page(view):
+    """Serve the view from the cache to visitors who are not logged in, when caching is on.
+
+    The council sees its drafts, so its pages are never kept nor served from the cache.
+    """
+
+    @wraps(view)
+    def cached_view(request, *args, **kwargs):
+        seconds = settings.PAGE_CACHE_SECONDS
+        if not seconds or request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        key = cache_key(request)
+        response = cache.get(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming and not response.cookies:
+                cache.set(key, response, seconds)
+        return response
+
+    return cached_view

@@ -1,0 +1,107 @@
+"""With caching on, visitors get kept pages until the public data changes, then fresh ones."""
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from followup.models import Outcome
+from promises.page_cache import current_revision
+from promises.roles import grant
+
+PROMISE_URL = "/eskilstuna/2021/"
+
+
+# Real commits: a kept page goes stale only when an edit has been committed.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def visitor():
+    return Client()
+
+
+def change_published_figure(admin_client, outcome, value):
+    url = reverse("admin:followup_outcome_change", args=[outcome.pk])
+    data = {
+        "indicator": outcome.indicator_id, "year": outcome.year, "period": "year",
+        "value": value, "comment": outcome.comment, "status_override": "", "override_reason": "",
+        "correction_reason": "En kontroll till hittades",
+    }  # fmt: skip
+    assert admin_client.post(url, data).status_code == 302
+
+
+def test_a_kept_page_costs_one_query_and_an_edit_makes_it_fresh_at_once(
+    visitor, admin_client, demo, django_assert_num_queries
+):
+    outcome = Outcome.objects.get(indicator__commitment__order=3)
+    first = visitor.get(PROMISE_URL).text
+    assert "5 st" in first
+    with django_assert_num_queries(1):  # the revision of the public data, nothing else
+        assert visitor.get(PROMISE_URL).text == first
+
+    change_published_figure(admin_client, outcome, "6")
+    fresh = visitor.get(PROMISE_URL).text
+    assert "6 st" in fresh and "En kontroll till hittades" in fresh
+
+
+def test_unpublishing_removes_the_promise_from_every_kept_page(visitor, demo):
+    for url in ("/", "/omraden/", "/eskilstuna/", PROMISE_URL):
+        assert "Eskilstuna" in visitor.get(url).text
+    demo.state = "draft"
+    demo.save()
+    assert visitor.get(PROMISE_URL).status_code == 404
+    assert visitor.get("/eskilstuna/").status_code == 404
+    assert "Eskilstuna" not in visitor.get("/omraden/").text
+
+
+def test_an_edit_that_is_rolled_back_leaves_kept_pages_alone(
+    visitor, demo, django_assert_num_queries
+):
+    visitor.get(PROMISE_URL)
+    revision = current_revision()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        demo.save()
+        raise RuntimeError
+    assert current_revision() == revision
+    with django_assert_num_queries(1):
+        visitor.get(PROMISE_URL)
+
+
+def test_an_edit_of_many_rows_raises_the_revision_once(demo):
+    revision = current_revision()
+    with transaction.atomic():
+        for outcome in Outcome.objects.all():
+            outcome.save()
+    assert current_revision() == revision + 1
+
+
+def test_the_council_sees_its_drafts_and_they_never_reach_the_cache(
+    visitor, client, django_user_model, build_promise
+):
+    draft = build_promise("vasteras")
+    council = django_user_model.objects.create_user("rad", password="x")
+    grant(council, draft.area, "council_member")
+    client.force_login(council)
+    assert client.get("/vasteras/2023-2024/").status_code == 200
+    assert visitor.get("/vasteras/2023-2024/").status_code == 404
+    assert "Vasteras" not in visitor.get("/omraden/").text
+
+
+def test_each_language_is_kept_apart(demo):
+    visitor = Client(enforce_csrf_checks=True)
+    assert "Vilka lovade" in visitor.get(PROMISE_URL).text
+    # No CSRF token is needed to choose a language, so kept pages carry none.
+    visitor.post(reverse("set_language"), {"language": "en", "next": PROMISE_URL})
+    english = visitor.get(PROMISE_URL).text
+    assert "Who promised" in english and "Vilka lovade" not in english
+    assert "Vilka lovade" in Client().get(PROMISE_URL).text

@@ -1,0 +1,127 @@
+"""The site as a service: health check, outage answers, logs a collector can parse, settings."""
+
+import json
+import logging
+import subprocess
+import sys
+
+import pytest
+from django.db import OperationalError
+from django.test import Client
+
+from medborgarloften.logs import JsonFormatter
+
+
+@pytest.fixture
+def visitor():
+    return Client(raise_request_exception=False)
+
+
+def test_the_health_check_answers_when_the_database_does(client, db):
+    response = client.get("/halsa/")
+    assert response.status_code == 200
+    assert response.json()["databas"] == "ok"
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_the_health_check_names_the_cause_when_the_database_is_away(client, db, monkeypatch):
+    class UnreachableDatabase:
+        def cursor(self):
+            raise OperationalError('connection to server at "127.0.0.1", port 5432 failed')
+
+    monkeypatch.setattr("medborgarloften.views.connection", UnreachableDatabase())
+    response = client.get("/halsa/")
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "fel",
+        "databas": 'OperationalError: connection to server at "127.0.0.1", port 5432 failed',
+    }
+
+
+def test_a_page_says_the_database_is_away_and_asks_to_come_back(visitor, db, monkeypatch):
+    def unreachable(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("promises.views.report.with_followup_data", unreachable)
+    response = visitor.get("/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Databasen svarar inte just nu" in response.text
+
+
+def test_any_other_error_is_the_plain_error_page(visitor, db, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr("promises.views.report.with_followup_data", broken)
+    response = visitor.get("/")
+    assert response.status_code == 500
+    assert "Något gick fel hos oss" in response.text
+
+
+def test_an_unhandled_error_is_logged_as_one_json_line_with_its_request(
+    visitor, db, monkeypatch, caplog
+):
+    def broken(*args, **kwargs):
+        raise ValueError("a bug in the report")
+
+    monkeypatch.setattr("promises.views.report.with_followup_data", broken)
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        visitor.get("/?ar=2021")
+    (record,) = [r for r in caplog.records if r.name == "django.request"]
+    line = JsonFormatter().format(record)
+    assert "\n" not in line
+    entry = json.loads(line)
+    assert entry["levelname"] == "ERROR"
+    assert entry["method"] == "GET" and entry["path"] == "/?ar=2021"
+    assert entry["status_code"] == 500
+    assert "ValueError: a bug in the report" in entry["exc_info"]
+    assert "timestamp" in entry
+
+
+def test_gunicorns_access_log_becomes_json_fields():
+    atoms = {"h": "10.0.0.1", "m": "GET", "U": "/loften/", "q": "", "s": 200, "M": 12, "a": "curl"}
+    record = logging.LogRecord("gunicorn.access", logging.INFO, "", 0, "%(h)s %(s)s", atoms, None)
+    entry = json.loads(JsonFormatter().format(record))
+    assert entry["path"] == "/loften/" and entry["status"] == 200 and entry["duration_ms"] == 12
+    assert entry["message"] == "10.0.0.1 200"
+
+
+def production_settings(**env):
+    """The settings as a production server reads them, in a process of their own."""
+    code = (
+        "import json, django; from django.conf import settings; django.setup();"
+        "print(json.dumps({'cache': settings.CACHES['default']['BACKEND'],"
+        " 'page_cache': settings.PAGE_CACHE_SECONDS,"
+        " 'conn_max_age': settings.DATABASES['default']['CONN_MAX_AGE'],"
+        " 'health_checks': settings.DATABASES['default']['CONN_HEALTH_CHECKS'],"
+        " 'static': settings.STORAGES['staticfiles']['BACKEND'],"
+        " 'log': settings.LOGGING['handlers']['stdout']['formatter']}))"
+    )
+    base = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "medborgarloften.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], env={**base, **env}, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_reads_everything_from_the_environment():
+    production = production_settings(
+        DEBUG="false",
+        SECRET_KEY="x" * 50,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/medborgarloften",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        PAGE_CACHE_SECONDS="600",
+    )
+    assert production == {
+        "cache": "django.core.cache.backends.redis.RedisCache",
+        "page_cache": 600,
+        "conn_max_age": 600,
+        "health_checks": True,
+        "static": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "log": "json",
+    }
+    development = production_settings()
+    assert development["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert development["page_cache"] == 0 and development["log"] == "text"
