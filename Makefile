@@ -4,10 +4,27 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test install install-test messages migrate demo lint format screenshots bench clean
+.PHONY: run serve test install install-test messages migrate demo lint format screenshots bench clean
 
 run: install messages migrate demo
 	$(MANAGE) runserver 127.0.0.1:8000
+
+# The production stack on this machine: gunicorn (gunicorn.conf.py) on PostgreSQL, static files
+# hashed and compressed through whitenoise, JSON logs. Settings come from production.env when it
+# exists (see production.env.example); otherwise from the local defaults below.
+SERVE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/medborgarloften
+serve: install messages
+	@set -a; [ ! -f production.env ] || . ./production.env; set +a; \
+	export DEBUG=$${DEBUG:-false} HTTPS=$${HTTPS:-false} \
+		SECRET_KEY=$${SECRET_KEY:-local-serve-only-$$(hostname)-not-for-the-internet} \
+		DATABASE_URL=$${DATABASE_URL:-$(SERVE_DATABASE_URL)}; \
+	if [ "$$DATABASE_URL" = "$(SERVE_DATABASE_URL)" ]; then \
+		createdb -h 127.0.0.1 -U postgres medborgarloften 2>/dev/null || true; fi; \
+	$(MANAGE) migrate --noinput -v0 && \
+	$(MANAGE) collectstatic --noinput -v0 && \
+	$(MANAGE) load_demo && \
+	echo "Serving with gunicorn on http://$${GUNICORN_BIND:-127.0.0.1:8000}/ (Ctrl-C stops)" && \
+	exec $(BIN)/gunicorn -c gunicorn.conf.py
 
 test: install-test messages
 	$(BIN)/pytest

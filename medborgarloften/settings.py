@@ -148,7 +148,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
-if not DEBUG:
+# HTTPS=false serves production settings over plain HTTP, for `make serve` and the benchmarks on
+# this machine only: a browser or client would not send secure cookies back over HTTP.
+if not DEBUG and env_bool("HTTPS", True):
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # Load balancers ask for the health check over plain HTTP.
