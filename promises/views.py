@@ -1,6 +1,8 @@
 """Public pages: citizens browse published promises; the council also sees its drafts."""
 
 from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -8,8 +10,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
 from followup import report, workbook
+from followup.models import FollowUpState, YearlyFollowUp
 from followup.status import Status
-from promises.models import Area
+from promises.models import Area, Commitment, Party, Theme
 from promises.visibility import draft_area_ids, is_council, visible_promises
 
 
@@ -19,22 +22,26 @@ def reports_for(request, promises, year=None):
     return [report.build(p, p.area_id in drafts, year=year) for p in promises]
 
 
+# The start page shows a few promises in full; the area list and the browse page lead to the rest.
+# Nationally some 300 promises are current at a time: the page's work must not grow with them.
+START_CARDS = 12
+
+
 def start(request):
-    reports = reports_for(request, visible_promises(request))
+    promises = visible_promises(request)
     this_year = timezone.localdate().year
-    current = [r for r in reports if r.promise.covers_year(this_year)]
-    latest = sorted(reports, key=lambda r: r.promise.end_year, reverse=True)[:6]
-    years = [summary for r in reports for summary in r.years]
+    current = promises.filter(start_year__lte=this_year, end_year__gte=this_year)
+    current_count, promise_count = current.count(), promises.count()
+    shown = current if current_count else promises
+    newest_first = shown.order_by("-end_year", "-start_year", "area__name")[:START_CARDS]
     context = {
-        "current": current,
-        "latest": latest if not current else [],
-        "promise_count": len(reports),
-        "commitment_count": sum(len(r.commitments) for r in reports),
-        "met": sum(s.met for s in years),
-        "judged": sum(s.judged for s in years),
+        "reports": reports_for(request, newest_first),
+        "showing_current": bool(current_count),
+        "shown_count": current_count or promise_count,
+        "promise_count": promise_count,
+        "area_count": promises.values("area").distinct().count(),
+        "commitment_count": Commitment.objects.filter(promise__in=promises).count(),
     }
-    judged = context["judged"]
-    context["met_percent"] = round(100 * context["met"] / judged) if judged else None
     return render(request, "promises/start.html", context)
 
 
@@ -77,49 +84,82 @@ def indicator_detail(request, slug, period, pk):
 
 
 class BrowseForm(forms.Form):
+    """Filters of the browse page; the choices and the narrowing come from the database."""
+
     omrade = forms.ChoiceField(label=_("Område"), required=False)
     ar = forms.TypedChoiceField(label=_("År"), required=False, coerce=int, empty_value=None)
     tema = forms.ChoiceField(label=_("Fokusområde"), required=False)
     part = forms.ChoiceField(label=_("Part"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
 
-    def __init__(self, data, reports):
+    def __init__(self, data, promises):
         super().__init__(data)
         everything = [("", _("Alla"))]
-        areas = {r.promise.area for r in reports}
-        commitments = [c.commitment for r in reports for c in r.commitments]
-        self.fields["omrade"].choices = everything + sorted((a.slug, a.name) for a in areas)
-        years = sorted({s.year for r in reports for s in r.years}, reverse=True)
-        self.fields["ar"].choices = everything + [(y, y) for y in years]
-        themes = {c.theme for c in commitments if c.theme}
-        self.fields["tema"].choices = everything + sorted((t.slug, t.name) for t in themes)
-        parties = {p for c in commitments for p in c.parties.all()}
-        self.fields["part"].choices = everything + sorted((str(p.pk), p.name) for p in parties)
+        areas = Area.objects.filter(promises__in=promises).distinct().values_list("slug", "name")
+        self.fields["omrade"].choices = everything + list(areas)
+        self.fields["ar"].choices = everything + [(y, y) for y in covered_years(promises)]
+        themes = Theme.objects.filter(commitments__promise__in=promises).distinct()
+        self.fields["tema"].choices = everything + list(themes.values_list("slug", "name"))
+        parties = Party.objects.filter(commitments__promise__in=promises).distinct()
+        self.fields["part"].choices = everything + [(str(p.pk), p.name) for p in parties]
         self.fields["status"].choices = everything + list(Status.choices)
 
-    def matches(self, promise, commitment_report, year):
+    def narrow(self, promises):
+        """The promises that can match, found by the database; status is judged afterwards."""
+        data = self.cleaned_data
+        if data["omrade"]:
+            promises = promises.filter(area__slug=data["omrade"])
+        if data["ar"]:
+            promises = promises.filter(start_year__lte=data["ar"], end_year__gte=data["ar"])
+        if data["tema"]:
+            promises = promises.filter(commitments__theme__slug=data["tema"])
+        if data["part"]:
+            promises = promises.filter(commitments__parties=data["part"])
+        return promises.distinct()
+
+    def matches(self, commitment_report, year):
         data, commitment = self.cleaned_data, commitment_report.commitment
         return (
-            (not data["omrade"] or promise.area.slug == data["omrade"])
-            and (not data["ar"] or year == data["ar"])
+            (not data["ar"] or year == data["ar"])
             and (not data["tema"] or (commitment.theme and commitment.theme.slug == data["tema"]))
             and (not data["part"] or int(data["part"]) in {p.pk for p in commitment.parties.all()})
             and (not data["status"] or commitment_report.status_in(year) == data["status"])
         )
 
 
+def covered_years(promises):
+    this_year = timezone.localdate().year
+    periods = promises.values_list("start_year", "end_year").distinct()
+    years = {y for start, end in periods for y in range(start, end + 1) if y <= this_year}
+    return sorted(years, reverse=True)
+
+
+def newest_published_year(promises):
+    followups = YearlyFollowUp.objects.filter(promise__in=promises, state=FollowUpState.PUBLISHED)
+    return followups.aggregate(newest=Max("year"))["newest"]
+
+
+ROWS_PER_PAGE = 50
+
+
 def browse(request):
-    reports = reports_for(request, visible_promises(request))
-    form = BrowseForm(request.GET, reports)
+    """Commitments with their status per year. Without an area, one year at a time (by default
+    the newest with a published follow-up): nationally that is already some 1 500 rows."""
+    promises = visible_promises(request)
+    data = request.GET.copy()
+    if not data.get("omrade") and not data.get("ar"):
+        data["ar"] = newest_published_year(promises) or next(iter(covered_years(promises)), "")
+    form = BrowseForm(data, promises)
     rows = []
     if form.is_valid():
-        for promise_report_ in reports:
+        for promise_report_ in reports_for(request, form.narrow(promises), form.cleaned_data["ar"]):
             for commitment in promise_report_.commitments:
                 for summary in promise_report_.years:
-                    if form.matches(promise_report_.promise, commitment, summary.year):
+                    if form.matches(commitment, summary.year):
                         status = commitment.status_in(summary.year)
                         rows.append((promise_report_, commitment, summary, status))
-    return render(request, "promises/browse.html", {"form": form, "rows": rows})
+    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("sida"))
+    return render(request, "promises/browse.html", {"form": form, "page": page})
 
 
 def promise_workbook(request, slug, period, year):

@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from followup.models import YearlyFollowUp
 from promises.models import Promise
@@ -38,8 +39,9 @@ def page_urls(promise):
 
 
 # Promises, signatories, commitments, their parties, indicators, outcomes, follow-ups, corrections
-# (+1 for the area itself on the area page; the area list is one query).
-PINNED = {"/": 8, "/omraden/": 1, "/loften/": 8, "area": 9, "promise": 8, "indicator": 8}
+# (+1 for the area itself on the area page; the area list is one query; the start page adds four
+# counts for its summary; the browse page five for its default year and filter choices).
+PINNED = {"/": 12, "/omraden/": 1, "/loften/": 13, "area": 9, "promise": 8, "indicator": 8}
 
 
 @pytest.mark.parametrize("commitments", [1, 50])
@@ -93,3 +95,30 @@ def test_the_council_pages_cost_a_fixed_number_of_queries(client, django_user_mo
     grant(user, large.area, "council_member")
     assert counts[0] == count_queries(client, "/radet/")
     assert counts[1] == count_queries(client, large.get_absolute_url())
+
+
+def test_the_start_page_shows_a_dozen_current_promises_and_leads_to_the_rest(
+    client, build_promise, django_assert_num_queries
+):
+    this_year = timezone.localdate().year
+    for number in range(20):
+        publish(build_promise(f"kommun-{number:02}", start_year=this_year, end_year=this_year))
+    with django_assert_num_queries(PINNED["/"]):
+        page = client.get("/").text
+    assert page.count('<article class="card">') == 12
+    assert "Alla 20 löften, område för område" in page
+    assert "<dt>Medborgarlöften</dt><dd>20</dd>" in page
+
+
+def test_browse_shows_one_year_at_a_time_fifty_rows_a_page(client, build_promise):
+    for slug in ("kommun-a", "kommun-b"):
+        publish(build_promise(slug, commitments=30, start_year=2023, end_year=2024))
+    page = client.get("/loften/").text
+    assert '<option value="2024" selected>2024</option>' in page  # the newest published year
+    assert "60 träffar (åtagande och år) – sida 1 av 2" in page
+    assert page.count("<tr>") == 1 + 50
+    assert 'href="?sida=2"' in page
+    second = client.get("/loften/", {"ar": "2024", "sida": "2"}).text
+    assert second.count("<tr>") == 1 + 10 and "Sida 2 av 2" in second
+    whole_area = client.get("/loften/", {"omrade": "kommun-a", "ar": ""}).text
+    assert "60 träffar" in whole_area  # one area: every year
