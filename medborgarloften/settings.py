@@ -96,6 +96,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that goes silent (a network cut, not a refusal) must not hang every worker:
+    # give up connecting after 5 s, and drop a connection whose peer stops answering for 15 s.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=5,
+        keepalives=1,
+        keepalives_idle=10,
+        keepalives_interval=5,
+        keepalives_count=2,
+        tcp_user_timeout=15000,
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

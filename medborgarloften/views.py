@@ -25,7 +25,9 @@ def health(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError as error:
-        return JsonResponse({"status": "fel", "databas": describe(error)}, status=503)
+        response = JsonResponse({"status": "fel", "databas": describe(error)}, status=503)
+        response["Retry-After"] = "30"
+        return response
     milliseconds = round(1000 * (time.perf_counter() - started), 1)
     return JsonResponse({"status": "ok", "databas": "ok", "ms": milliseconds})
 

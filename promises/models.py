@@ -1,5 +1,7 @@
 """Promises, their commitments and the indicators that make a commitment measurable."""
 
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -524,18 +526,25 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()} – {self.area}"
 
 
+def new_revision_token():
+    return secrets.token_hex(16)
+
+
 class PublicRevision(models.Model):
-    """One row counting the edits of public data; cached public pages are filed under it.
+    """One row naming the current state of the public data; cached public pages are filed under
+    it, and every committed edit gives it a new random token (promises/page_cache.py).
 
     It lives in the database, not in the cache, so that every server and every worker process
-    sees an edit at once, whichever cache backend keeps the pages (promises/page_cache.py).
+    sees an edit at once, whichever cache backend keeps the pages. Random rather than counted, so
+    that two databases sharing one Redis (staging and production, a restored backup) never
+    file different pages under the same name.
     """
 
-    number = models.PositiveBigIntegerField(_("nummer"), default=0)
+    token = models.CharField(_("kod"), max_length=32, default=new_revision_token)
 
     class Meta:
         verbose_name = _("version av publicerade uppgifter")
         verbose_name_plural = _("versioner av publicerade uppgifter")
 
     def __str__(self):
-        return str(self.number)
+        return self.token

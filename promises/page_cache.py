@@ -1,9 +1,9 @@
 """Public pages kept in Django's cache for visitors who are not logged in.
 
-A kept page is filed under the current revision of the public data: a number in the database
-that every edit of promises or follow-ups raises once its transaction has committed. Raising it
-makes every kept page stale at once, on every server, and a reader that reads the revision before
-the data can never file an old page under a new revision.
+A kept page is filed under the current revision of the public data: a random token in the
+database that every edit of promises or follow-ups replaces once its transaction has committed.
+Replacing it makes every kept page stale at once, on every server, and a reader that reads the
+revision before the data can never file an old page under a new revision.
 """
 
 import hashlib
@@ -12,11 +12,10 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import get_language
 
-from promises.models import Membership, PublicRevision
+from promises.models import Membership, PublicRevision, new_revision_token
 
 PUBLIC_APPS = {"promises", "followup"}
 # Roles decide who may edit, not what the public sees.
@@ -26,20 +25,21 @@ NOT_PUBLIC = {Membership, PublicRevision}
 def current_revision():
     # Read on every kept page served, so plain SQL: the ORM would cost more than the query.
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT number FROM {PublicRevision._meta.db_table} WHERE id = 1")
+        cursor.execute(f"SELECT token FROM {PublicRevision._meta.db_table} WHERE id = 1")
         row = cursor.fetchone()
-    return row[0] if row else 0
+    if row is None:  # an emptied database (flush, restore): name its state afresh
+        return PublicRevision.objects.get_or_create(pk=1)[0].token
+    return row[0]
 
 
 def raise_revision():
-    if not PublicRevision.objects.filter(pk=1).update(number=F("number") + 1):
-        PublicRevision.objects.get_or_create(pk=1, defaults={"number": 1})
+    PublicRevision.objects.update_or_create(pk=1, defaults={"token": new_revision_token()})
 
 
 def data_changed():
     """Make every kept page stale when the current transaction commits.
 
-    An edit of many rows raises the revision once: a raise already waiting in this transaction
+    An edit of many rows renews the revision once: a renewal already waiting in this transaction
     or one enclosing it will run whenever this change is committed.
     """
     connection = transaction.get_connection()

@@ -7,7 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from followup.models import Outcome
-from promises.page_cache import current_revision
+from promises.models import PublicRevision
+from promises.page_cache import current_revision, raise_revision
 from promises.roles import grant
 
 PROMISE_URL = "/eskilstuna/2021/"
@@ -77,12 +78,23 @@ def test_an_edit_that_is_rolled_back_leaves_kept_pages_alone(
         visitor.get(PROMISE_URL)
 
 
-def test_an_edit_of_many_rows_raises_the_revision_once(demo):
+def test_an_edit_of_many_rows_renews_the_revision_once(demo, django_assert_num_queries):
     revision = current_revision()
     with transaction.atomic():
         for outcome in Outcome.objects.all():
             outcome.save()
-    assert current_revision() == revision + 1
+        waiting = transaction.get_connection().run_on_commit
+        assert [func for _, func, *_ in waiting] == [raise_revision]
+    assert current_revision() != revision
+
+
+def test_databases_sharing_a_cache_never_share_a_revision(demo):
+    """Staging and production, or a restored backup, may share one Redis."""
+    PublicRevision.objects.all().delete()  # as after a flush or in a second, fresh database
+    first = current_revision()
+    PublicRevision.objects.all().delete()
+    assert current_revision() != first
+    assert len(first) == 32
 
 
 def test_the_council_sees_its_drafts_and_they_never_reach_the_cache(

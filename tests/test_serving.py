@@ -31,7 +31,7 @@ def test_the_health_check_names_the_cause_when_the_database_is_away(client, db, 
 
     monkeypatch.setattr("medborgarloften.views.connection", UnreachableDatabase())
     response = client.get("/halsa/")
-    assert response.status_code == 503
+    assert response.status_code == 503 and response["Retry-After"] == "30"
     assert response.json() == {
         "status": "fel",
         "databas": 'OperationalError: connection to server at "127.0.0.1", port 5432 failed',
@@ -95,6 +95,7 @@ def production_settings(**env):
         " 'page_cache': settings.PAGE_CACHE_SECONDS,"
         " 'conn_max_age': settings.DATABASES['default']['CONN_MAX_AGE'],"
         " 'health_checks': settings.DATABASES['default']['CONN_HEALTH_CHECKS'],"
+        " 'timeouts': settings.DATABASES['default'].get('OPTIONS', {}).get('tcp_user_timeout'),"
         " 'static': settings.STORAGES['staticfiles']['BACKEND'],"
         " 'log': settings.LOGGING['handlers']['stdout']['formatter']}))"
     )
@@ -119,6 +120,7 @@ def test_production_reads_everything_from_the_environment():
         "page_cache": 600,
         "conn_max_age": 600,
         "health_checks": True,
+        "timeouts": 15000,
         "static": "whitenoise.storage.CompressedManifestStaticFilesStorage",
         "log": "json",
     }
