@@ -25,7 +25,38 @@ from promises.models import Indicator, Promise
 from promises.roles import areas_of
 
 
-class OutcomeEntryForm(forms.ModelForm):
+class KeepsOthersEdits:
+    """Saves what this council member changed, and refuses to overwrite a colleague's edit.
+
+    Each input carries a hidden copy of the value it showed, so "changed" means changed on this
+    page, not different from the database: a page opened before a colleague saved leaves the
+    colleague's figures alone, and a field that both changed is refused with the current value.
+    """
+
+    def remember_shown_values(self):
+        for name, field in self.fields.items():
+            # A client that sends no shown values is compared with the database, as before.
+            field.show_hidden_initial = (
+                not self.is_bound or self.add_initial_prefix(name) in self.data
+            )
+
+    def refuse_overwriting_others(self):
+        for name in self.changed_data:
+            field = self.fields[name]
+            current = self.get_initial_for_field(field, name)
+            shown = self.data.get(self.add_initial_prefix(name))
+            if field.show_hidden_initial and field.has_changed(current, shown):
+                message = _(
+                    "Någon annan har ändrat detta efter att du öppnade sidan (nu: %(current)s). "
+                    "Ladda om sidan och gör din ändring igen."
+                )
+                self.add_error(name, message % {"current": self.describe(name, current)})
+
+    def describe(self, name, value):
+        return "–" if value in (None, "") else str(value)
+
+
+class OutcomeEntryForm(KeepsOthersEdits, forms.ModelForm):
     comment = MultilineField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     override_reason = MultilineField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -56,6 +87,17 @@ class OutcomeEntryForm(forms.ModelForm):
             del self.fields["override_reason"]
         for field in self.fields.values():
             field.help_text = ""  # the page explains each column once, in its header
+        self.remember_shown_values()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self.refuse_overwriting_others()
+        return cleaned_data
+
+    def describe(self, name, value):
+        if name == "value" and value is not None:
+            return self.indicator.format_value(value)
+        return super().describe(name, value)
 
     @property
     def is_to_save(self):
@@ -68,7 +110,7 @@ class OutcomeEntryForm(forms.ModelForm):
         return status.assess(self.indicator, outcome, period_end, today)
 
 
-class YearlyFollowUpForm(forms.ModelForm):
+class YearlyFollowUpForm(KeepsOthersEdits, forms.ModelForm):
     summary = MultilineField(
         label=gettext_lazy("sammanfattning"),
         required=False,
@@ -80,6 +122,15 @@ class YearlyFollowUpForm(forms.ModelForm):
         model = YearlyFollowUp
         fields = ["summary", "approved_on"]
         widgets = {"approved_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.remember_shown_values()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self.refuse_overwriting_others()
+        return cleaned_data
 
 
 def previous_label(indicator, previous_outcome, year):

@@ -256,3 +256,55 @@ def test_the_indicator_admin_accepts_a_decimal_comma(admin_client, two_year_prom
     assert response.status_code == 302
     survey.refresh_from_db()
     assert survey.target_value == Decimal("61.5")
+
+
+def shown(data, **values):
+    """The hidden copies of the values a page showed, as a browser sends them back."""
+    return {
+        **data,
+        **{f"initial-indikator-{key.replace('__', '-')}": v for key, v in values.items()},
+    }
+
+
+def test_the_page_sends_back_the_values_it_showed(admin_client, two_year_promise):
+    promise, controls, _survey = two_year_promise
+    Outcome.objects.create(indicator=controls, year=2023, value=304)
+    page = admin_client.get(entry_url(promise, 2023)).text
+    assert f'name="initial-indikator-{controls.pk}-value" value="304' in page
+
+
+def test_a_page_opened_before_a_colleague_saved_leaves_the_colleagues_figures_alone(
+    admin_client, two_year_promise
+):
+    promise, controls, survey = two_year_promise
+    Outcome.objects.create(indicator=controls, year=2023, value=304)
+    Outcome.objects.create(indicator=survey, year=2023, value=58)
+    opened = {f"{controls.pk}__value": "304", f"{survey.pk}__value": "58"}  # what Anna sees
+
+    # Bo corrects the traffic controls; then Anna, on her older page, changes only the survey.
+    Outcome.objects.filter(indicator=controls).update(value=555)
+    anna = form_data([controls, survey], **{**opened, f"{survey.pk}__value": "61"})
+    response = admin_client.post(entry_url(promise, 2023), shown(anna, **opened), follow=True)
+
+    assert "Sparat: 1 utfall." in response.text
+    assert Outcome.objects.get(indicator=controls).value == 555
+    assert Outcome.objects.get(indicator=survey).value == 61
+
+
+def test_a_figure_two_people_changed_is_refused_with_the_current_value(
+    admin_client, two_year_promise
+):
+    promise, controls, survey = two_year_promise
+    Outcome.objects.create(indicator=controls, year=2023, value=304)
+    opened = {f"{controls.pk}__value": "304", f"{survey.pk}__value": ""}
+    Outcome.objects.filter(indicator=controls).update(value=555)  # Bo saved in between
+
+    anna = form_data(
+        [controls, survey], **{f"{controls.pk}__value": "400", f"{survey.pk}__value": "61"}
+    )
+    response = admin_client.post(entry_url(promise, 2023), shown(anna, **opened))
+
+    assert "Någon annan har ändrat detta efter att du öppnade sidan (nu: 555 st)" in response.text
+    assert "Inget sparades." in response.text
+    assert Outcome.objects.get(indicator=controls).value == 555
+    assert not Outcome.objects.filter(indicator=survey).exists()  # all or nothing
