@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run serve test install install-test messages migrate demo lint format screenshots bench clean
+.PHONY: run serve test install install-test messages migrate demo lint format screenshots bench \
+	bench-serving national-data backup restore clean
 
 run: install messages migrate demo
 	$(MANAGE) runserver 127.0.0.1:8000
@@ -73,6 +74,21 @@ screenshots: install-test
 # National-scale benchmark of the yearly report and the outcome import (see bench/).
 bench: install messages
 	$(BIN)/python bench/national_report.py
+
+# Serving, load and fault benchmarks under gunicorn on PostgreSQL (see README, "Production").
+bench-serving: install
+	$(BIN)/python bench/serving.py
+
+# Synthetic national data (290 municipalities, 10 years), clearly marked; never loaded by `run`.
+national-data: install migrate
+	$(MANAGE) generate_national_data
+
+# `make backup [FILE=x.jsonl.gz]`; `make restore FILE=x.jsonl.gz` into an empty, migrated database.
+backup: install
+	$(MANAGE) backup $(FILE)
+
+restore: install migrate
+	$(MANAGE) restore $(FILE)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

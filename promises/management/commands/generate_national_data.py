@@ -1,9 +1,18 @@
 """Synthetic citizen promises at national scale, for benchmarks and load tests.
 
 Every row is clearly marked: areas are called "Syntetisk kommun 001" with slugs starting
-"syntetisk-", parties are called "Syntetisk …", every promise's background starts with
-"Syntetiska testdata" and history rows carry the change reason "Syntetiska testdata". The data
-is never loaded by `make run` or `load_demo`.
+"syntetisk-", parties are called "Syntetisk …", the coordinators who enter and publish are
+inactive users called "syntetisk-samordnare-001" (they cannot log in), every promise's background
+starts with "Syntetiska testdata" and history rows carry the change reason "Syntetiska testdata".
+The data is never loaded by `make run` or `load_demo`.
+
+Per area (290 municipalities and about one district per 29 of them, for the big cities' district
+promises) there is one promise for every year: mostly yearly, some for two or three years, so
+about 300 promises cover any given year. Each has 3–6 commitments drawn from realistic ones, with
+1–3 indicators each (every kind and target rule), an outcome for every indicator and finished
+year, a yearly follow-up per finished year, signatories, publication events, a few corrections
+and a history row for every object that keeps history. About 5 % of promises are drafts, and last
+year's follow-ups are partly drafts (some outcomes not yet entered) or approved, not published.
 
     python manage.py generate_national_data                  # 290 municipalities, 10 years
     python manage.py generate_national_data --municipalities 20 --years 3 --seed 7
@@ -22,8 +31,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 
@@ -39,6 +51,7 @@ from promises.models import (
     Area,
     Commitment,
     Indicator,
+    Membership,
     Party,
     Promise,
     PublicationState,
@@ -46,6 +59,10 @@ from promises.models import (
     Theme,
 )
 from promises.numbers import format_number
+from promises.page_cache import raise_revision
+from promises.roles import COORDINATOR_GROUP, ensure_groups
+
+User = get_user_model()
 
 SLUG_PREFIX = "syntetisk-"
 PARTY_PREFIX = "Syntetisk"  # also matches "Syntetiskt bostadsbolag"
@@ -398,9 +415,11 @@ def given_timestamps(*models):
     process, and the flags are put back even if generation fails.
     """
     fields = [
-        f for m in models for f in m._meta.concrete_fields if getattr(f, "auto_now_add", False)
-        or getattr(f, "auto_now", False)
-    ]  # fmt: skip
+        f
+        for model in models
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
     saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
     for f in fields:
         f.auto_now = f.auto_now_add = False
@@ -489,6 +508,8 @@ def delete_synthetic():
     Party.objects.filter(name__startswith=PARTY_PREFIX).exclude(
         Q(commitments__isnull=False) | Q(signatory__isnull=False)
     ).delete()
+    # The synthetic coordinators, with their memberships and group links.
+    User.objects.filter(username__startswith=SLUG_PREFIX).delete()
     return {"areas": area_count, "promises": promise_count}
 
 
@@ -529,7 +550,7 @@ class Generator:
         self.municipality_count = municipalities
         self.seed = seed
         self.today = today
-        self.now = timezone.now()
+        self.now = aware(today, 0)  # nothing later than the start of today: deterministic
         self.current_year = today.year
         self.last_year = today.year - 1
         self.first_year = today.year - years + 1
@@ -626,6 +647,43 @@ class Generator:
         )
         return by_name, police
 
+    def coordinators(self, municipalities, districts):
+        """One coordinator per municipality (and its districts), who enters and publishes.
+
+        The accounts cannot log in: they are inactive and have no usable password.
+        """
+        ensure_groups()
+        joined = aware(datetime.date(self.first_year, 1, 2))
+        users = self.save(
+            User,
+            [
+                User(
+                    username=f"{SLUG_PREFIX}samordnare-{m.slug.removeprefix(SLUG_PREFIX)}",
+                    first_name="Syntetisk",
+                    last_name=f"samordnare {m.slug.removeprefix(SLUG_PREFIX)}",
+                    password=UNUSABLE_PASSWORD_PREFIX + "syntetisk",
+                    is_active=False,
+                    is_staff=True,
+                    date_joined=joined,
+                )
+                for m in municipalities
+            ],
+        )
+        for municipality, user in zip(municipalities, users, strict=True):
+            municipality.coordinator = user
+        for district in districts:
+            district.coordinator = district.parent.coordinator
+        self.save(
+            Membership,
+            [
+                Membership(user=a.coordinator, area=a, role=Membership.Role.COORDINATOR)
+                for a in municipalities + districts
+            ],
+        )
+        group = Group.objects.get(name=COORDINATOR_GROUP)
+        self.save(User.groups.through, [User.groups.through(user=u, group=group) for u in users])
+        return users
+
     # Promises -------------------------------------------------------------------------------
 
     def periods(self):
@@ -652,6 +710,7 @@ class Generator:
                     state=PublicationState.PUBLISHED,
                 )
                 promise._history_date = self.past(aware(signed))
+                promise._history_user = area.coordinator
                 promise.unpublished = False
                 promises.append(promise)
         # About 5 % drafts, half of them promises of this year still being prepared, the rest
@@ -722,6 +781,7 @@ class Generator:
                     theme=themes[template.theme] if template.theme else None,
                 )
                 commitment._history_date = promise._history_date
+                commitment._history_user = promise.area.coordinator
                 commitment.plans = indicators
                 city = promise.area.parent or promise.area
                 parties = {
@@ -778,6 +838,7 @@ class Generator:
                 scope=spec.scope,
             )
             indicator._history_date = promise._history_date
+            indicator._history_user = promise.area.coordinator
             plan = Plan(indicator)
             typical = spec.scale * size * rng.uniform(0.7, 1.3)
             if spec.kind == Kind.PERCENT:
@@ -842,6 +903,7 @@ class Generator:
             else:
                 followup.approved_on = meeting
             followup._history_date = self.past(aware(meeting))
+            followup._history_user = followup.promise.area.coordinator
         return self.save(YearlyFollowUp, followups, history=True)[0]
 
     def outcomes(self, plans, followups):
@@ -860,6 +922,7 @@ class Generator:
                 outcome = self.outcome(plan, year)
                 outcome.entered_at = self.past(aware(followup.meeting, 9))
                 outcome._history_date = outcome.entered_at
+                outcome.entered_by = outcome._history_user = promise.area.coordinator
                 outcomes.append(outcome)
         return self.save(Outcome, outcomes, history=True)[0]
 
@@ -903,7 +966,12 @@ class Generator:
         def event(promise, action, moment, year=None, reason=""):
             events.append(
                 PublicationEvent(
-                    promise=promise, year=year, action=action, reason=reason, at=self.past(moment)
+                    promise=promise,
+                    year=year,
+                    action=action,
+                    reason=reason,
+                    user=promise.area.coordinator,
+                    at=self.past(moment),
                 )
             )
 
@@ -953,6 +1021,7 @@ class Generator:
                     f"{indicator.name}: {format_number(max(earlier, 0))} → "
                     f"{format_number(outcome.value)} {indicator.unit}".strip(),
                     reason="Felräkning i underlaget; rättat efter kontroll.",
+                    made_by=followup.promise.area.coordinator,
                     made_at=self.past(aware(followup.approved_on) + datetime.timedelta(days=30)),
                 )
             )
@@ -965,6 +1034,7 @@ class Generator:
         party_of_area = {m.pk: party_by_name[m.name] for m in municipalities}
         other_parties = {HOUSING: party_by_name[HOUSING_PARTY], FIRE: party_by_name[FIRE_PARTY]}
         promise_areas = municipalities + districts
+        users = self.coordinators(municipalities, districts)
         for area in promise_areas:
             # A rough size: Stockholm's figures are many times those of a small municipality.
             area.size = min(12.0, max(0.3, self.rng.lognormvariate(0, 0.8)))
@@ -977,6 +1047,7 @@ class Generator:
             self.events(promises, followups)
             self.corrections(followups, outcomes)
         return {
+            "users": len(users),
             "municipalities": len(municipalities),
             "districts": len(districts),
             "police_areas": len(set(p.pk for p in police_area_of.values())),
@@ -1024,13 +1095,15 @@ class Command(BaseCommand):
             summary = None
             if not delete:
                 summary = Generator(municipalities, years, seed, today).run()
-        self.data_changed()
+        # Bulk saves send no signals: make every kept page stale, and let PostgreSQL's planner see
+        # the new row counts now rather than at the next autovacuum.
+        raise_revision()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         seconds = time.perf_counter() - started
         with translation.override("sv"):
             self.report(deleted, summary, seconds)
-
-    def data_changed(self):
-        """The page cache is invalidated here."""
 
     def report(self, deleted, summary, seconds):
         if deleted["areas"]:
@@ -1045,10 +1118,11 @@ class Command(BaseCommand):
             return
         states = summary["followup_states"]
         self.stdout.write(
-            f"Syntetiska testdata skapade på {seconds:.1f} s:\n"
+            f"Syntetiska testdata skapade på {number(Decimal(f'{seconds:.1f}'))} s:\n"
             f"  {number(summary['municipalities'])} kommuner, "
             f"{number(summary['districts'])} stadsdelar, "
-            f"{number(summary['police_areas'])} lokalpolisområden\n"
+            f"{number(summary['police_areas'])} lokalpolisområden, "
+            f"{number(summary['users'])} samordnare (kan inte logga in)\n"
             f"  {number(summary['promises'])} medborgarlöften "
             f"({number(summary['draft_promises'])} utkast)\n"
             f"  {number(summary['commitments'])} åtaganden, "
