@@ -92,11 +92,31 @@ def milliseconds(text):
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
+def settle(server, timeout=300):
+    """Wait until requests that wrk left queued are served: idle workers use no CPU."""
+    deadline = time.monotonic() + timeout
+    before = server.cpu_seconds()
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = server.cpu_seconds()
+        if now - before < 0.05:
+            return
+        before = now
+
+
+def alone(base, path, times=3):
+    """Milliseconds of one request with nothing else running (median of a few)."""
+    client = harness.Client(base, timeout=120)
+    try:
+        return statistics.median(client.get(path, fresh=True).seconds * 1000 for _ in range(times))
+    finally:
+        client.close()
+
+
 def measure(env, urls, rounds, seconds, connections):
     server = harness.Server("bench", env).start()
     try:
-        for path in urls.values():  # warm up: templates, connections, the cache
-            wrk(server.base, path, 2, 2)
+        lone = {name: alone(server.base, path) for name, path in urls.items()}  # also warms up
         results = {name: [] for name in urls}
         names = list(urls)
         for number in range(rounds):
@@ -105,14 +125,16 @@ def measure(env, urls, rounds, seconds, connections):
             pages = names[1:]
             pages = pages[number % len(pages) :] + pages[: number % len(pages)]  # interleave
             for name in pages:
+                settle(server)
                 rps, p50, p99 = wrk(server.base, urls[name], seconds, connections)
                 results[name].append((rps, p50, p99, rps / ceiling[0]))
+            settle(server)
             harness.log(f"round {number + 1}/{rounds} done")
         errors, server_errors, _ = server.log_problems()
         if errors or server_errors:
             raise SystemExit(f"the server logged errors: {(errors + server_errors)[:3]}")
-        return {name: [statistics.median(column) for column in zip(*rows, strict=True)]
-                for name, rows in results.items()}  # fmt: skip
+        return {name: [*(statistics.median(column) for column in zip(*rows, strict=True)),
+                       lone[name]] for name, rows in results.items()}  # fmt: skip
     finally:
         server.stop()
 
@@ -157,12 +179,15 @@ def redis_answers():
 
 
 def table(title, results, aim_share, aim_p99):
-    lines = [f"\n{title}", f"{'page':<18} {'req/s':>8} {'share':>7} {'p50 ms':>8} {'p99 ms':>8}"]
-    for name, (rps, p50, p99, share) in results.items():
+    header = f"{'page':<18} {'req/s':>8} {'share':>7} {'p50 ms':>8} {'p99 ms':>8} {'alone ms':>9}"
+    lines = [f"\n{title}", header]
+    for name, (rps, p50, p99, share, lone) in results.items():
         verdict = "" if name.startswith("trivial") else (
             "  aims met" if share >= aim_share and p99 < aim_p99 else "  aim missed"
         )  # fmt: skip
-        lines.append(f"{name:<18} {rps:>8.1f} {share:>7.1%} {p50:>8.1f} {p99:>8.1f}{verdict}")
+        lines.append(
+            f"{name:<18} {rps:>8.1f} {share:>7.1%} {p50:>8.1f} {p99:>8.1f} {lone:>9.1f}{verdict}"
+        )
     return "\n".join(lines)
 
 
