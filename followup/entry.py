@@ -41,9 +41,12 @@ class KeepsOthersEdits:
             )
 
     def refuse_overwriting_others(self):
-        for name in self.changed_data:
+        changed = self.changed_data
+        for name in changed:
             field = self.fields[name]
             current = self.get_initial_for_field(field, name)
+            if isinstance(current, str):
+                current = field.to_python(current)  # stored line endings, as the field reads them
             shown = self.data.get(self.add_initial_prefix(name))
             if field.show_hidden_initial and field.has_changed(current, shown):
                 message = _(
@@ -51,6 +54,11 @@ class KeepsOthersEdits:
                     "Ladda om sidan och gör din ändring igen."
                 )
                 self.add_error(name, message % {"current": self.describe(name, current)})
+        # Saving writes every field of the form: the untouched ones keep the database's value,
+        # which a colleague may have changed since this page was opened.
+        for name in self.fields:
+            if name not in changed and name in self.cleaned_data:
+                self.cleaned_data[name] = getattr(self.instance, name)
 
     def describe(self, name, value):
         return "–" if value in (None, "") else str(value)
@@ -80,6 +88,8 @@ class OutcomeEntryForm(KeepsOthersEdits, forms.ModelForm):
                 empty_value=None,
                 required=False,
             )
+            if self.instance.value is not None:  # 1.00 is stored; the choice is "1"
+                self.initial["value"] = f"{self.instance.value:.0f}"
         elif indicator.kind == Indicator.Kind.TEXT:
             del self.fields["value"]
         if indicator.is_context:

@@ -1,5 +1,6 @@
 """Views of the site as a service: the health check, robots.txt and the error pages."""
 
+import logging
 import sys
 import time
 
@@ -8,6 +9,8 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.defaults import server_error as default_server_error
+
+logger = logging.getLogger(__name__)
 
 # An outage of the database, as opposed to a mistake in a query.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
@@ -25,7 +28,9 @@ def health(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError as error:
-        response = JsonResponse({"status": "fel", "databas": describe(error)}, status=503)
+        # The kind of error only: its text may name hosts and users, and anyone may ask.
+        logger.error("Health check: the database does not answer: %s", describe(error))
+        response = JsonResponse({"status": "fel", "databas": type(error).__name__}, status=503)
         response["Retry-After"] = "30"
         return response
     milliseconds = round(1000 * (time.perf_counter() - started), 1)

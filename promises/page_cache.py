@@ -46,7 +46,8 @@ def data_changed():
     active = set(connection.savepoint_ids)
     waiting = (sids for sids, func, *_ in connection.run_on_commit if func is raise_revision)
     if not any(sids <= active for sids in waiting):
-        transaction.on_commit(raise_revision)
+        # Robust: the edit is committed whatever happens here; a failure is logged by Django.
+        transaction.on_commit(raise_revision, robust=True)
 
 
 def on_model_change(sender, **kwargs):
@@ -59,9 +60,15 @@ def connect_signals():
         signal.connect(on_model_change, dispatch_uid=f"page_cache_{signal}")
 
 
+# The query parameters the public pages read; any other would only add copies to the cache.
+PAGE_PARAMETERS = ("q", "omrade", "ar", "tema", "part", "status", "sida")
+
+
 def cache_key(request):
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"page:{current_revision()}:{get_language()}:{path}"
+    parameters = [(name, request.GET.getlist(name)) for name in PAGE_PARAMETERS]
+    address = repr((request.path, [p for p in parameters if p[1]]))
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"page:{current_revision()}:{get_language()}:{digest}"
 
 
 def public_page(view):

@@ -308,3 +308,41 @@ def test_a_figure_two_people_changed_is_refused_with_the_current_value(
     assert "Inget sparades." in response.text
     assert Outcome.objects.get(indicator=controls).value == 555
     assert not Outcome.objects.filter(indicator=survey).exists()  # all or nothing
+
+
+def test_a_colleagues_comment_in_the_same_row_survives_a_change_of_the_value(
+    admin_client, two_year_promise
+):
+    promise, controls, survey = two_year_promise
+    Outcome.objects.create(indicator=controls, year=2023, value=304, comment="Gammal")
+    opened = {f"{controls.pk}__value": "304", f"{controls.pk}__comment": "Gammal"}
+    Outcome.objects.filter(indicator=controls).update(comment="Kollegans nya kommentar")
+
+    anna = form_data([controls, survey], **{**opened, f"{controls.pk}__value": "320"})
+    admin_client.post(entry_url(promise, 2023), shown(anna, **opened))
+
+    outcome = Outcome.objects.get(indicator=controls)
+    assert (outcome.value, outcome.comment) == (320, "Kollegans nya kommentar")
+
+
+def test_a_comment_stored_with_windows_line_endings_can_be_edited(admin_client, two_year_promise):
+    promise, controls, survey = two_year_promise
+    Outcome.objects.create(indicator=controls, year=2023, value=304, comment="Rad ett\r\nRad två")
+    opened = {f"{controls.pk}__value": "304", f"{controls.pk}__comment": "Rad ett\r\nRad två"}
+    anna = form_data([controls, survey], **{**opened, f"{controls.pk}__comment": "Ny\r\nkommentar"})
+    response = admin_client.post(entry_url(promise, 2023), shown(anna, **opened), follow=True)
+    assert "Någon annan" not in response.text
+    assert Outcome.objects.get(indicator=controls).comment == "Ny\nkommentar"
+
+
+def test_a_yes_no_answer_is_shown_and_kept_when_the_row_is_not_touched(
+    admin_client, make_indicator
+):
+    done = make_indicator(name="Trygghetsvandring genomförd", kind="yes_no", rule="done", unit="")
+    promise = done.commitment.promise
+    Outcome.objects.create(indicator=done, year=2023, value=1)
+    page = admin_client.get(entry_url(promise, 2023)).text
+    assert '<option value="1" selected>' in page
+    untouched = form_data([done], **{f"{done.pk}__value": "1"})
+    admin_client.post(entry_url(promise, 2023), shown(untouched, **{f"{done.pk}__value": "1"}))
+    assert Outcome.objects.get(indicator=done).value == 1

@@ -117,3 +117,10 @@ def test_each_language_is_kept_apart(demo):
     english = visitor.get(PROMISE_URL).text
     assert "Who promised" in english and "Vilka lovade" not in english
     assert "Vilka lovade" in Client().get(PROMISE_URL).text
+
+
+def test_unknown_query_parameters_share_the_kept_page(visitor, demo, django_assert_num_queries):
+    visitor.get("/eskilstuna/")
+    with django_assert_num_queries(1):
+        assert visitor.get("/eskilstuna/?utm_source=nyhetsbrev").status_code == 200
+    assert "Inga områden hittades." in visitor.get("/omraden/?q=kiruna").text  # read ones count

@@ -32,10 +32,8 @@ def test_the_health_check_names_the_cause_when_the_database_is_away(client, db, 
     monkeypatch.setattr("medborgarloften.views.connection", UnreachableDatabase())
     response = client.get("/halsa/")
     assert response.status_code == 503 and response["Retry-After"] == "30"
-    assert response.json() == {
-        "status": "fel",
-        "databas": 'OperationalError: connection to server at "127.0.0.1", port 5432 failed',
-    }
+    assert response.json() == {"status": "fel", "databas": "OperationalError"}
+    assert "127.0.0.1" not in response.text  # details only in the log
 
 
 def test_a_page_says_the_database_is_away_and_asks_to_come_back(visitor, db, monkeypatch):
