@@ -53,12 +53,18 @@ class KeepsOthersEdits:
                     "Någon annan har ändrat detta efter att du öppnade sidan (nu: %(current)s). "
                     "Ladda om sidan och gör din ändring igen."
                 )
-                self.add_error(name, message % {"current": self.describe(name, current)})
+                now = getattr(self.instance, name)  # the database's value, not yet replaced
+                self.add_error(name, message % {"current": self.describe(name, now)})
         # Saving writes every field of the form: the untouched ones keep the database's value,
         # which a colleague may have changed since this page was opened.
         for name in self.fields:
             if name not in changed and name in self.cleaned_data:
                 self.cleaned_data[name] = getattr(self.instance, name)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self.refuse_overwriting_others()
+        return cleaned_data
 
     def describe(self, name, value):
         return "–" if value in (None, "") else str(value)
@@ -99,11 +105,6 @@ class OutcomeEntryForm(KeepsOthersEdits, forms.ModelForm):
             field.help_text = ""  # the page explains each column once, in its header
         self.remember_shown_values()
 
-    def clean(self):
-        cleaned_data = super().clean()
-        self.refuse_overwriting_others()
-        return cleaned_data
-
     def describe(self, name, value):
         if name == "value" and value is not None:
             return self.indicator.format_value(value)
@@ -136,11 +137,6 @@ class YearlyFollowUpForm(KeepsOthersEdits, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.remember_shown_values()
-
-    def clean(self):
-        cleaned_data = super().clean()
-        self.refuse_overwriting_others()
-        return cleaned_data
 
 
 def previous_label(indicator, previous_outcome, year):
