@@ -446,7 +446,6 @@ def run_round(label, options, data, db_name, conn_max_age, mode, checks):
         f"{len(errors)} error records, {len(timeouts)} worker timeouts, {len(boots)} worker "
         f"boots for {len(workers)} workers ({server.log_path})",
     )
-    return server.notes
 
 
 def main():
@@ -472,17 +471,12 @@ def main():
     env = harness.production_env(harness.database_url(options.database))
     data = harness.prepare_database(options.database, env, areas=2, prefix="avbrott")
     checks = Checks("database outage and recovery")
-    notes = set()
     for mode in options.modes:
         for conn_max_age in options.conn_max_age:
             label = f"{mode}, CONN_MAX_AGE={conn_max_age}"
             value = None if conn_max_age == "default" else conn_max_age
-            notes.update(run_round(label, options, data, options.database, value, mode, checks))
-    for note in sorted(notes):
-        print(f"  NOTE: {note}")
-    if not options.keep_db:
-        harness.drop_database(options.database)
-    return checks.report()
+            run_round(label, options, data, options.database, value, mode, checks)
+    return harness.finish(options, checks)
 
 
 if __name__ == "__main__":

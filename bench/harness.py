@@ -167,30 +167,12 @@ def machine_busy_seconds():
 # --- gunicorn ---------------------------------------------------------------------------------
 
 
-def fallback_flags(env):
-    """What gunicorn.conf.py sets, for when it is missing or does not start."""
-    workers = env.get("GUNICORN_WORKERS", str(2 * (os.cpu_count() or 1) + 1))
-    return [
-        "--workers", workers, "--worker-class", "gthread",
-        "--threads", env.get("GUNICORN_THREADS", "4"),
-        "--timeout", env.get("GUNICORN_TIMEOUT", "30"), "--graceful-timeout", "30",
-        "--keep-alive", "5", "--max-requests", "5000", "--max-requests-jitter", "500",
-        "--access-logfile", "-", "--error-logfile", "-",
-        "--access-logformat",
-        '{"status": %(s)s, "method": "%(m)s", "path": "%(U)s", "duration_ms": %(M)s}',
-        "medborgarloften.wsgi:application",
-    ]  # fmt: skip
-
-
 class ServerFailed(Exception):
     pass
 
 
 class Server:
     """One gunicorn master with its workers, started as a subprocess; its log goes to a file."""
-
-    # Set once the project's gunicorn.conf.py failed to start: later servers use the fallback.
-    config_failure = None
 
     def __init__(self, name, env, port=None, workdir=None):
         self.name = name
@@ -199,7 +181,6 @@ class Server:
         self.workdir = Path(workdir or run_dir())
         self.log_path = self.workdir / f"gunicorn-{name}-{self.port}.log"
         self.proc = None
-        self.notes = []
 
     @property
     def base(self):
@@ -207,26 +188,13 @@ class Server:
 
     def command(self):
         bind = ["--bind", f"127.0.0.1:{self.port}"]
-        if GUNICORN_CONFIG.exists() and Server.config_failure is None:
-            return [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONFIG), *bind]
-        empty = self.workdir / "empty.conf.py"
-        empty.write_text("")
-        why = Server.config_failure or "gunicorn.conf.py missing"
-        self.notes.append(f"{why}: started with equivalent command-line flags instead")
-        return [str(BIN / "gunicorn"), "-c", str(empty), *bind, *fallback_flags(self.env)]
+        return [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONFIG), *bind]
 
     def start(self, timeout=60):
         try:
             self._start(timeout)
         except ServerFailed as error:
-            if Server.config_failure is not None or not GUNICORN_CONFIG.exists():
-                raise SystemExit(str(error)) from None
-            last = [line for line in str(error).splitlines() if line.strip()][-1:]
-            Server.config_failure = f"gunicorn.conf.py did not start ({' '.join(last)})"
-            log(f"{self.name}: {Server.config_failure}; retrying with command-line flags")
-            self._start(timeout)
-        for note in self.notes:
-            log(f"{self.name}: NOTE {note}")
+            raise SystemExit(str(error)) from None
         log(f"{self.name}: gunicorn pid {self.proc.pid} on {self.base}, workers {self.workers()}")
         return self
 
@@ -247,7 +215,7 @@ class Server:
             raise
 
     def wait_ready(self, timeout=60):
-        """Until /halsa/ answers 200 (or, without a health check, the start page does)."""
+        """Until the health check answers 200."""
         deadline = time.monotonic() + timeout
         client = Client(self.base, timeout=5)
         while time.monotonic() < deadline:
@@ -257,9 +225,6 @@ class Server:
             try:
                 response = client.get("/halsa/")
                 if response.status == 200:
-                    return
-                if response.status == 404 and client.get("/").status == 200:
-                    self.notes.append("/halsa/ answers 404: readiness taken from the start page")
                     return
             except OSError:
                 pass
@@ -708,6 +673,13 @@ class Checks:
             else:
                 print(f"server logs kept in {_run_dir}")
         return 0 if self.passed else 1
+
+
+def finish(options, checks):
+    """Drops the scratch database (unless --keep-db) and prints the report; the exit status."""
+    if not options.keep_db:
+        drop_database(options.database)
+    return checks.report()
 
 
 def run_threads(targets):

@@ -473,11 +473,7 @@ def main():
     )
     for record in (errors + server_errors)[:3]:
         print("  server log:", str(record)[:1500])
-    for note in server.notes:
-        print(f"  NOTE: {note}")
-    if not options.keep_db:
-        harness.drop_database(options.database)
-    return checks.report()
+    return harness.finish(options, checks)
 
 
 if __name__ == "__main__":

@@ -236,7 +236,6 @@ class Round:
                     f": {str((errors + server_errors)[0])[:800]}" if errors or server_errors else ""
                 ),
             )
-        return self.a.notes + self.b.notes
 
 
 def separate_databases_probe(options, data, db_url, checks):
@@ -294,18 +293,13 @@ def main():
     checks = Checks("two instances on one PostgreSQL")
     if "redis" in options.rounds:
         separate_databases_probe(options, data, db_url, checks)
-    notes = set()
     for area, key in zip(data["areas"], options.rounds, strict=True):
         env = harness.production_env(db_url, SECRET_KEY=secret, **ROUNDS[key][1])
         current = Round(key, area, env, checks)
-        notes.update(current.run(options.database))
+        current.run(options.database)
         timings = ", ".join(f"{step} {seconds * 1000:.0f} ms" for step, seconds in current.timings)
         log(f"[{current.label}] saves through A: {timings}")
-    for note in sorted(notes):
-        print(f"  NOTE: {note}")
-    if not options.keep_db:
-        harness.drop_database(options.database)
-    return checks.report()
+    return harness.finish(options, checks)
 
 
 if __name__ == "__main__":
