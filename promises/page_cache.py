@@ -32,7 +32,7 @@ def current_revision():
     return row[0]
 
 
-def raise_revision():
+def renew_revision():
     PublicRevision.objects.update_or_create(pk=1, defaults={"token": new_revision_token()})
 
 
@@ -44,10 +44,10 @@ def data_changed():
     """
     connection = transaction.get_connection()
     active = set(connection.savepoint_ids)
-    waiting = (sids for sids, func, *_ in connection.run_on_commit if func is raise_revision)
+    waiting = (sids for sids, func, *_ in connection.run_on_commit if func is renew_revision)
     if not any(sids <= active for sids in waiting):
         # Robust: the edit is committed whatever happens here; a failure is logged by Django.
-        transaction.on_commit(raise_revision, robust=True)
+        transaction.on_commit(renew_revision, robust=True)
 
 
 def on_model_change(sender, **kwargs):

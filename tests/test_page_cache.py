@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from followup.models import Outcome
 from promises.models import PublicRevision
-from promises.page_cache import current_revision, raise_revision
+from promises.page_cache import current_revision, renew_revision
 from promises.roles import grant
 
 PROMISE_URL = "/eskilstuna/2021/"
@@ -84,7 +84,7 @@ def test_an_edit_of_many_rows_renews_the_revision_once(demo, django_assert_num_q
         for outcome in Outcome.objects.all():
             outcome.save()
         waiting = transaction.get_connection().run_on_commit
-        assert [func for _, func, *_ in waiting] == [raise_revision]
+        assert [func for _, func, *_ in waiting] == [renew_revision]
     assert current_revision() != revision
 
 

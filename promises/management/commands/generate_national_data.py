@@ -59,7 +59,7 @@ from promises.models import (
     Theme,
 )
 from promises.numbers import format_number
-from promises.page_cache import raise_revision
+from promises.page_cache import renew_revision
 from promises.roles import COORDINATOR_GROUP, ensure_groups
 
 User = get_user_model()
@@ -1097,7 +1097,7 @@ class Command(BaseCommand):
                 summary = Generator(municipalities, years, seed, today).run()
         # Bulk saves send no signals: make every kept page stale, and let PostgreSQL's planner see
         # the new row counts now rather than at the next autovacuum.
-        raise_revision()
+        renew_revision()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")

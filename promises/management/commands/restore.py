@@ -24,7 +24,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from promises.management.commands.backup import backed_up_models, check_file_name
-from promises.page_cache import raise_revision
+from promises.page_cache import renew_revision
 
 # Rows that `migrate` (or the first request) creates in an empty database.
 CREATED_BY_MIGRATE = {
@@ -66,5 +66,5 @@ class Command(BaseCommand):
             for app_config in apps.get_app_configs():
                 create_contenttypes(app_config, verbosity=0)
                 create_permissions(app_config, verbosity=0)
-        raise_revision()  # pages kept from before the restore are stale
+        renew_revision()  # pages kept from before the restore are stale
         self.stdout.write(f"Säkerhetskopian {path} är återställd.")
