@@ -159,7 +159,8 @@ def browse(request):
                         status = commitment.status_in(summary.year)
                         rows.append((promise_report_, commitment, summary, status))
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("sida"))
-    return render(request, "promises/browse.html", {"form": form, "page": page})
+    context = {"form": form, "page": page, "one_year_at_a_time": not data.get("omrade")}
+    return render(request, "promises/browse.html", context)
 
 
 def promise_workbook(request, slug, period, year):

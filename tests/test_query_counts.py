@@ -115,6 +115,7 @@ def test_browse_shows_one_year_at_a_time_fifty_rows_a_page(client, build_promise
         publish(build_promise(slug, commitments=30, start_year=2023, end_year=2024))
     page = client.get("/loften/").text
     assert '<option value="2024" selected>2024</option>' in page  # the newest published year
+    assert "Utan valt område visas ett år i taget." in page
     assert "60 träffar (åtagande och år) – sida 1 av 2" in page
     assert page.count("<tr>") == 1 + 50
     assert 'href="?sida=2"' in page
@@ -122,3 +123,4 @@ def test_browse_shows_one_year_at_a_time_fifty_rows_a_page(client, build_promise
     assert second.count("<tr>") == 1 + 10 and "Sida 2 av 2" in second
     whole_area = client.get("/loften/", {"omrade": "kommun-a", "ar": ""}).text
     assert "60 träffar" in whole_area  # one area: every year
+    assert "ett år i taget" not in whole_area
