@@ -1,18 +1,26 @@
 """Public pages kept in Django's cache for visitors who are not logged in.
 
-A kept page is filed under the current revision of the public data: a random token in the
-database that every edit of promises or follow-ups replaces once its transaction has committed.
-Replacing it makes every kept page stale at once, on every server, and a reader that reads the
-revision before the data can never file an old page under a new revision.
+A kept page is filed with the revision of the public data it was made from: a random token in
+the database that every edit of promises or follow-ups replaces once its transaction has
+committed. A page kept under another revision than the current one is made afresh, so an edit
+makes every kept page stale at once, on every server; and since the revision is read before the
+data, an old page can never be filed under a new revision.
+
+With a shared cache (Redis), the current revision is also mirrored in the cache, so that a kept
+page is served with one cache read and no database query. A renewal writes the mirror after its
+commit; the mirror expires after a minute, which bounds how long a change made around the
+application (a database emptied or replaced by hand) goes unseen.
 """
 
 import hashlib
-from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.urls import Resolver404, resolve
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 from promises.models import Membership, PublicRevision, new_revision_token
@@ -22,8 +30,23 @@ PUBLIC_APPS = {"promises", "followup"}
 NOT_PUBLIC = {Membership, PublicRevision}
 
 
+# Pages kept of one database are named apart from another's sharing the cache (staging, tests).
+_database = settings.DATABASES["default"]
+NAMESPACE = hashlib.sha256(
+    repr((_database["HOST"], _database.get("PORT"), str(_database["NAME"]))).encode()
+).hexdigest()[:12]
+MIRROR_KEY = f"page-revision:{NAMESPACE}"
+MIRROR_SECONDS = 60
+
+
+def shared_cache():
+    """Whether every process reads the same cache; local memory is each process's own."""
+    return not isinstance(caches["default"], LocMemCache)
+
+
 def current_revision():
-    # Read on every kept page served, so plain SQL: the ORM would cost more than the query.
+    # Read for every kept page served without a shared cache, so plain SQL: the ORM would cost
+    # more than the query.
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT token FROM {PublicRevision._meta.db_table} WHERE id = 1")
         row = cursor.fetchone()
@@ -32,8 +55,19 @@ def current_revision():
     return row[0]
 
 
+def mirrored_revision():
+    """The current revision when the mirror has expired; `add`, so as not to undo a renewal that
+    was mirrored since the database was read."""
+    revision = current_revision()
+    cache.add(MIRROR_KEY, revision, MIRROR_SECONDS)
+    return revision
+
+
 def renew_revision():
-    PublicRevision.objects.update_or_create(pk=1, defaults={"token": new_revision_token()})
+    token = new_revision_token()
+    PublicRevision.objects.update_or_create(pk=1, defaults={"token": token})
+    if shared_cache():
+        cache.set(MIRROR_KEY, token, MIRROR_SECONDS)
 
 
 def data_changed():
@@ -62,32 +96,66 @@ def connect_signals():
 
 # The query parameters the public pages read; any other would only add copies to the cache.
 PAGE_PARAMETERS = ("q", "omrade", "ar", "tema", "part", "status", "sida")
-
-
-def cache_key(request):
-    parameters = [(name, request.GET.getlist(name)) for name in PAGE_PARAMETERS]
-    address = repr((request.path, [p for p in parameters if p[1]]))
-    digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"page:{current_revision()}:{get_language()}:{digest}"
+# Cookies that leave a public page as it is; any other (a login, a message) has the view answer.
+HARMLESS_COOKIES = {settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
 
 
 def public_page(view):
-    """Serve the view from the cache to visitors who are not logged in, when caching is on.
+    """Mark a view whose page may be kept for visitors who are not logged in."""
+    view.public_page = True
+    return view
 
-    The council sees its drafts, so its pages are never kept nor served from the cache.
+
+def may_keep(request):
+    if not settings.PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
+        return False
+    if not request.COOKIES.keys() <= HARMLESS_COOKIES:
+        return False  # the council sees its drafts: its pages are never kept nor served kept
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return getattr(match.func, "public_page", False)
+
+
+def page_key(request):
+    parameters = [(name, request.GET.getlist(name)) for name in PAGE_PARAMETERS]
+    address = repr((request.path, [p for p in parameters if p[1]]))
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"page:{NAMESPACE}:{get_language()}:{digest}"
+
+
+def kept_page(key):
+    """The current revision, and the page kept under `key` if it was made from that revision."""
+    if shared_cache():
+        found = cache.get_many([MIRROR_KEY, key])
+        revision = found.get(MIRROR_KEY) or mirrored_revision()
+    else:
+        found = {key: cache.get(key)}
+        revision = current_revision()
+    kept_revision, response = found.get(key) or (None, None)
+    return revision, response if kept_revision == revision else None
+
+
+class PublicPageCacheMiddleware:
+    """Serve kept public pages before CSRF, login, messages and the view are run.
+
+    It sits right after the language middleware, so the key knows the visitor's language, and a
+    page is kept as it leaves the middleware below: with its security and language headers.
     """
 
-    @wraps(view)
-    def cached_view(request, *args, **kwargs):
-        seconds = settings.PAGE_CACHE_SECONDS
-        if not seconds or request.method not in ("GET", "HEAD") or request.user.is_authenticated:
-            return view(request, *args, **kwargs)
-        key = cache_key(request)
-        response = cache.get(key)
-        if response is None:
-            response = view(request, *args, **kwargs)
-            if response.status_code == 200 and not response.streaming and not response.cookies:
-                cache.set(key, response, seconds)
-        return response
+    def __init__(self, get_response):
+        self.get_response = get_response
 
-    return cached_view
+    def __call__(self, request):
+        if not may_keep(request):
+            return self.get_response(request)
+        key = page_key(request)
+        revision, response = kept_page(key)  # the revision is read before the page's data
+        if response is None:
+            response = self.get_response(request)
+            if response.status_code == 200 and not response.streaming and not response.cookies:
+                # What the session middleware adds to the page made afresh, for caches downstream.
+                patch_vary_headers(response, ["Cookie"])
+                cache.set(key, (revision, response), settings.PAGE_CACHE_SECONDS)
+        return response

@@ -1,14 +1,19 @@
 """With caching on, visitors get kept pages until the public data changes, then fresh ones."""
 
+import os
+import uuid
+
 import pytest
-from django.core.cache import cache
-from django.db import transaction
+import redis
+from django.core.cache import cache, caches
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from followup.models import Outcome
 from promises.models import PublicRevision
-from promises.page_cache import current_revision, renew_revision
+from promises.page_cache import MIRROR_KEY, current_revision, renew_revision
 from promises.roles import grant
 
 PROMISE_URL = "/eskilstuna/2021/"
@@ -124,3 +129,62 @@ def test_unknown_query_parameters_share_the_kept_page(visitor, demo, django_asse
     with django_assert_num_queries(1):
         assert visitor.get("/eskilstuna/?utm_source=nyhetsbrev").status_code == 200
     assert "Inga områden hittades." in visitor.get("/omraden/?q=kiruna").text  # read ones count
+
+
+def test_a_kept_page_carries_the_same_headers_as_a_fresh_one(visitor, demo):
+    fresh = visitor.get(PROMISE_URL)
+    kept = visitor.get(PROMISE_URL)
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Content-Language", "Vary"):
+        assert kept.headers[header] == fresh.headers[header]
+    assert kept.headers["Content-Language"] == "sv"
+
+
+def test_a_visitor_with_a_message_waiting_gets_the_page_made_for_them(visitor, demo):
+    visitor.get(PROMISE_URL)
+    visitor.cookies["messages"] = "a message the page would show"
+    with CaptureQueriesContext(connection) as queries:
+        assert visitor.get(PROMISE_URL).status_code == 200
+    assert len(queries) > 1  # the view ran
+
+
+@pytest.fixture
+def redis_cache(settings):
+    url = "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_timeout=1).ping()
+    except redis.RedisError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "medborgarloften.cache.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"test-{uuid.uuid4()}",  # a Redis shared with others
+        }
+    }
+    yield caches["default"]
+    caches["default"].delete_many([MIRROR_KEY])
+
+
+def test_with_redis_a_kept_page_costs_no_query_and_an_edit_makes_it_fresh_at_once(
+    redis_cache, visitor, admin_client, demo, django_assert_num_queries
+):
+    outcome = Outcome.objects.get(indicator__commitment__order=3)
+    first = visitor.get(PROMISE_URL).text
+    with django_assert_num_queries(0):  # the mirrored revision and the page: one Redis read
+        assert visitor.get(PROMISE_URL).text == first
+
+    change_published_figure(admin_client, outcome, "6")
+    assert redis_cache.get(MIRROR_KEY) == current_revision()
+    assert "6 st" in visitor.get(PROMISE_URL).text
+
+
+def test_with_redis_an_expired_mirror_is_read_again_from_the_database(
+    redis_cache, visitor, demo, django_assert_num_queries
+):
+    first = visitor.get(PROMISE_URL).text
+    redis_cache.delete(MIRROR_KEY)
+    with django_assert_num_queries(1):  # the revision, then the page kept under it
+        assert visitor.get(PROMISE_URL).text == first
+    assert redis_cache.get(MIRROR_KEY) == current_revision()

@@ -114,7 +114,7 @@ def test_production_reads_everything_from_the_environment():
         PAGE_CACHE_SECONDS="600",
     )
     assert production == {
-        "cache": "django.core.cache.backends.redis.RedisCache",
+        "cache": "medborgarloften.cache.RedisCache",
         "page_cache": 600,
         "conn_max_age": 600,
         "health_checks": True,
