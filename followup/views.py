@@ -1,7 +1,6 @@
 """The council's dashboard: what is missing, with a link to enter it."""
 
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +9,7 @@ from followup import opendata
 from followup.models import Period
 from followup.report import with_followup_data
 from promises.models import Promise
+from promises.public_files import file_response
 from promises.roles import areas_of
 
 
@@ -39,13 +39,24 @@ def dashboard(request):
 
 
 def open_data_csv(request):
-    response = HttpResponse(opendata.as_csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="medborgarloften-utfall.csv"'
-    return response
+    return file_response(
+        request,
+        "oppna-data/utfall.csv",
+        lambda: opendata.as_csv().encode(),
+        "text/csv; charset=utf-8",
+        filename="medborgarloften-utfall.csv",
+        compress=True,
+    )
 
 
 def open_data_json(request):
-    return HttpResponse(opendata.as_json(), content_type="application/json; charset=utf-8")
+    return file_response(
+        request,
+        "oppna-data/utfall.json",
+        lambda: opendata.as_json().encode(),
+        "application/json; charset=utf-8",
+        compress=True,
+    )
 
 
 def open_data(request):

@@ -548,3 +548,24 @@ class PublicRevision(models.Model):
 
     def __str__(self):
         return self.token
+
+
+class PublicFile(models.Model):
+    """A public download (open data, a yearly report) as built for one revision of the public
+    data. Nationally these take seconds to build and anyone may ask for them at any time, so each
+    is built once per revision and language, by one request while the others wait for it
+    (promises/public_files.py). Not backed up: it is rebuilt when first asked for.
+    """
+
+    name = models.CharField(_("namn"), max_length=100, unique=True)
+    revision = models.CharField(_("version"), max_length=32)
+    content = models.BinaryField(_("innehåll"))
+    gzipped = models.BooleanField(_("gzip-komprimerad"), default=False)
+    built_at = models.DateTimeField(_("byggd"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("byggd publik fil")
+        verbose_name_plural = _("byggda publika filer")
+
+    def __str__(self):
+        return self.name

@@ -13,6 +13,7 @@ application (a database emptied or replaced by hand) goes unseen.
 """
 
 import hashlib
+import re
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -23,11 +24,11 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-from promises.models import Membership, PublicRevision, new_revision_token
+from promises.models import Membership, PublicFile, PublicRevision, new_revision_token
 
 PUBLIC_APPS = {"promises", "followup"}
-# Roles decide who may edit, not what the public sees.
-NOT_PUBLIC = {Membership, PublicRevision}
+# Roles decide who may edit, not what the public sees; the rest is made from the public data.
+NOT_PUBLIC = {Membership, PublicFile, PublicRevision}
 
 
 # Pages kept of one database are named apart from another's sharing the cache (staging, tests).
@@ -98,6 +99,7 @@ def connect_signals():
 PAGE_PARAMETERS = ("q", "omrade", "ar", "tema", "part", "status", "sida")
 # Cookies that leave a public page as it is; any other (a login, a message) has the view answer.
 HARMLESS_COOKIES = {settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def public_page(view):
@@ -118,11 +120,17 @@ def may_keep(request):
     return getattr(match.func, "public_page", False)
 
 
+def accepts_gzip(request):
+    return bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
+
+
 def page_key(request):
     parameters = [(name, request.GET.getlist(name)) for name in PAGE_PARAMETERS]
     address = repr((request.path, [p for p in parameters if p[1]]))
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"page:{NAMESPACE}:{get_language()}:{digest}"
+    # Downloads are sent gzip-compressed to clients that accept it (promises/public_files.py).
+    encoding = "gzip" if accepts_gzip(request) else "identity"
+    return f"page:{NAMESPACE}:{get_language()}:{encoding}:{digest}"
 
 
 def kept_page(key):

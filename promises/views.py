@@ -13,6 +13,7 @@ from followup import report, workbook
 from followup.models import FollowUpState, YearlyFollowUp
 from followup.status import Status
 from promises.models import Area, Commitment, Party, Theme
+from promises.public_files import file_response
 from promises.visibility import draft_area_ids, is_council, visible_promises
 
 
@@ -177,15 +178,23 @@ def promise_workbook(request, slug, period, year):
 
 
 def yearly_workbook(request, year):
-    """Every area's report for one year, for the police region and national overviews."""
-    promises = visible_promises(request).filter(start_year__lte=year, end_year__gte=year)
-    reports = [r for r in reports_for(request, promises, year) if r.years]
-    if not reports:
-        raise Http404
-    title = _("Medborgarlöften: uppföljning %(year)s") % {"year": year}
-    return workbook_response(
-        request, workbook.build(reports, year, str(title)), f"medborgarloften-{year}.xlsx"
-    )
+    """Every area's report for one year, for the police region and national overviews.
+
+    The public one covers the whole country: it is built once per revision of the public data.
+    """
+
+    def build():
+        promises = visible_promises(request).filter(start_year__lte=year, end_year__gte=year)
+        reports = [r for r in reports_for(request, promises, year) if r.years]
+        if not reports:
+            raise Http404
+        title = _("Medborgarlöften: uppföljning %(year)s") % {"year": year}
+        return workbook.build(reports, year, str(title))
+
+    filename = f"medborgarloften-{year}.xlsx"
+    if is_council(request.user):
+        return workbook_response(request, build(), filename)
+    return file_response(request, f"rapport/{year}.xlsx", build, XLSX, filename=filename)
 
 
 def workbook_response(request, content, filename):

@@ -18,6 +18,13 @@ def swedish():
         yield
 
 
+@pytest.fixture(autouse=True)
+def built_files_not_kept(settings):
+    """A test's edits are never committed, so the public data's revision is never renewed and a
+    kept build would go stale: tests/test_public_files.py covers keeping them, with commits."""
+    settings.KEEP_BUILT_FILES = False
+
+
 @pytest.fixture
 def demo(db):
     """The Eskilstuna 2021 demo, as `make run` loads it."""

@@ -1,0 +1,58 @@
+"""Public downloads built once per revision of the public data, and served from the database.
+
+The open-data files and the yearly reports cover every published promise in the country: seconds
+of work each. The first request after an edit builds the file; requests arriving meanwhile wait
+for that build instead of starting their own. Text files are kept gzip-compressed and sent so to
+every client that accepts it, which is every browser.
+"""
+
+import gzip
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+
+from promises.models import PublicFile
+from promises.page_cache import accepts_gzip, current_revision
+
+
+def built(name, build, compress):
+    """The content of the file `name` for the current revision, building it if needed, and
+    whether it is gzip-compressed."""
+    if not settings.KEEP_BUILT_FILES:
+        return build(), False
+    name = f"{name}:{get_language()}"
+    revision = current_revision()  # read before the data, so an old build never gets a new name
+    stored = PublicFile.objects.filter(name=name, revision=revision)
+    for content, gzipped in stored.values_list("content", "gzipped"):
+        return bytes(content), gzipped
+    with transaction.atomic():
+        # The row lock makes a second request wait for the first one's build and then use it.
+        file, _ = PublicFile.objects.select_for_update().get_or_create(
+            name=name, defaults={"revision": "", "content": b""}
+        )
+        if file.revision != revision:
+            content = build()
+            file.content = gzip.compress(content, mtime=0) if compress else content
+            file.revision, file.gzipped = revision, compress
+            file.save()
+    return bytes(file.content), file.gzipped
+
+
+def file_response(request, name, build, content_type, filename=None, compress=False):
+    """The built file as a response, gzip-encoded when the client accepts it, and a download
+    named `filename` if given."""
+    content, gzipped = built(name, build, compress)
+    response = HttpResponse(content_type=content_type)
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if gzipped and accepts_gzip(request):
+        response["Content-Encoding"] = "gzip"
+    elif gzipped:
+        content = gzip.decompress(content)
+    response.content = content
+    if compress:
+        patch_vary_headers(response, ["Accept-Encoding"])
+    return response
