@@ -197,7 +197,13 @@ IMPORT_EXPORT_FORMATS = [XLSX, CSV]
 # The shared cache: Redis when several servers share the work, else each process's own memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
-    "default": {"BACKEND": "medborgarloften.cache.RedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        "BACKEND": "medborgarloften.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        # A Redis that stops answering costs a visitor a second, not a hung request: the page
+        # cache then makes pages afresh (promises/page_cache.py).
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }

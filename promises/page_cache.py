@@ -13,6 +13,7 @@ application (a database emptied or replaced by hand) goes unseen.
 """
 
 import hashlib
+import logging
 import re
 
 from django.conf import settings
@@ -23,8 +24,11 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
+from redis import RedisError
 
 from promises.models import Membership, PublicFile, PublicRevision, new_revision_token
+
+logger = logging.getLogger(__name__)
 
 PUBLIC_APPS = {"promises", "followup"}
 # Roles decide who may edit, not what the public sees; the rest is made from the public data.
@@ -159,11 +163,23 @@ class PublicPageCacheMiddleware:
         if not may_keep(request):
             return self.get_response(request)
         key = page_key(request)
-        revision, response = kept_page(key)  # the revision is read before the page's data
+        try:
+            revision, response = kept_page(key)  # the revision is read before the page's data
+        except RedisError:
+            # The cache only saves work: without it every visitor gets a page made afresh.
+            logger.warning("Page cache unavailable, page made afresh", exc_info=True)
+            return self.get_response(request)
         if response is None:
             response = self.get_response(request)
             if response.status_code == 200 and not response.streaming and not response.cookies:
                 # What the session middleware adds to the page made afresh, for caches downstream.
                 patch_vary_headers(response, ["Cookie"])
-                cache.set(key, (revision, response), settings.PAGE_CACHE_SECONDS)
+                keep(key, revision, response)
         return response
+
+
+def keep(key, revision, response):
+    try:
+        cache.set(key, (revision, response), settings.PAGE_CACHE_SECONDS)
+    except RedisError:
+        logger.warning("Page cache unavailable, page not kept", exc_info=True)

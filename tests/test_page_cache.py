@@ -1,13 +1,14 @@
 """With caching on, visitors get kept pages until the public data changes, then fresh ones."""
 
 import os
+import socket
 import uuid
 
 import pytest
 import redis
 from django.core.cache import cache, caches
 from django.db import connection, transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -188,3 +189,19 @@ def test_with_redis_an_expired_mirror_is_read_again_from_the_database(
     with django_assert_num_queries(1):  # the revision, then the page kept under it
         assert visitor.get(PROMISE_URL).text == first
     assert redis_cache.get(MIRROR_KEY) == current_revision()
+
+
+def test_without_an_answering_redis_every_visitor_gets_the_page_made_afresh(visitor, demo, caplog):
+    with socket.socket() as closed:  # a port nothing listens on once the socket is closed
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    unreachable = {
+        "BACKEND": "medborgarloften.cache.RedisCache",
+        "LOCATION": f"redis://127.0.0.1:{port}/0",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    with override_settings(CACHES={"default": unreachable}):
+        for _ in range(2):
+            response = visitor.get(PROMISE_URL)
+            assert response.status_code == 200 and "5 st" in response.text
+    assert "Page cache unavailable" in caplog.text
