@@ -14,15 +14,16 @@ application (a database emptied or replaced by hand) goes unseen.
 
 import hashlib
 import logging
-import re
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import QueryDict
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
+from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 from redis import RedisError
 
@@ -35,11 +36,11 @@ PUBLIC_APPS = {"promises", "followup"}
 NOT_PUBLIC = {Membership, PublicFile, PublicRevision}
 
 
-# Pages kept of one database are named apart from another's sharing the cache (staging, tests).
+# Pages kept for one deployment are named apart from another's sharing the cache (staging and
+# production): by its database and its secret key, which no two deployments should share.
 _database = settings.DATABASES["default"]
-NAMESPACE = hashlib.sha256(
-    repr((_database["HOST"], _database.get("PORT"), str(_database["NAME"]))).encode()
-).hexdigest()[:12]
+_address = repr((_database["HOST"], _database.get("PORT"), str(_database["NAME"])))
+NAMESPACE = salted_hmac("promises.page_cache", _address).hexdigest()[:16]
 MIRROR_KEY = f"page-revision:{NAMESPACE}"
 MIRROR_SECONDS = 60
 
@@ -69,10 +70,21 @@ def mirrored_revision():
 
 
 def renew_revision():
-    token = new_revision_token()
-    PublicRevision.objects.update_or_create(pk=1, defaults={"token": token})
+    PublicRevision.objects.update_or_create(pk=1, defaults={"token": new_revision_token()})
     if shared_cache():
-        cache.set(MIRROR_KEY, token, MIRROR_SECONDS)
+        mirror_revision()
+
+
+def mirror_revision():
+    """Write the current revision to the mirror until the database confirms it.
+
+    Two renewals finishing at once may write the mirror in either order; whichever writes last
+    then reads the newer revision back and writes that, so the mirror ends on the newest one.
+    """
+    mirrored = None
+    while (revision := current_revision()) != mirrored:
+        cache.set(MIRROR_KEY, revision, MIRROR_SECONDS)
+        mirrored = revision
 
 
 def data_changed():
@@ -101,9 +113,10 @@ def connect_signals():
 
 # The query parameters the public pages read; any other would only add copies to the cache.
 PAGE_PARAMETERS = ("q", "omrade", "ar", "tema", "part", "status", "sida")
-# Cookies that leave a public page as it is; any other (a login, a message) has the view answer.
-HARMLESS_COOKIES = {settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+# Cookies that make a page the visitor's own: a login (the council sees its drafts) or a message
+# waiting to be shown. Other cookies, such as a statistics cookie of the municipality's own
+# site, leave the public page as it is.
+PERSONAL_COOKIES = {settings.SESSION_COOKIE_NAME, "messages"}
 
 
 def public_page(view):
@@ -115,8 +128,9 @@ def public_page(view):
 def may_keep(request):
     if not settings.PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
         return False
-    if not request.COOKIES.keys() <= HARMLESS_COOKIES:
-        return False  # the council sees its drafts: its pages are never kept nor served kept
+    request.get_host()  # refuses a host not in ALLOWED_HOSTS, as a page made afresh would
+    if PERSONAL_COOKIES & request.COOKIES.keys():
+        return False
     try:
         match = resolve(request.path_info)
     except Resolver404:
@@ -125,12 +139,29 @@ def may_keep(request):
 
 
 def accepts_gzip(request):
-    return bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
+    """Whether the Accept-Encoding header accepts gzip; `gzip;q=0` refuses it."""
+    for coding in request.headers.get("Accept-Encoding", "").split(","):
+        name, _, parameters = coding.partition(";")
+        if name.strip().lower() in ("gzip", "*"):
+            quality = parameters.replace(" ", "").removeprefix("q=")
+            try:
+                return float(quality or 1) > 0
+            except ValueError:
+                return False
+    return False
+
+
+def kept_query(request):
+    """The query parameters the pages read: pages differing only in others share one copy."""
+    query = QueryDict(mutable=True)
+    for name in PAGE_PARAMETERS:
+        if values := request.GET.getlist(name):
+            query.setlist(name, values)
+    return query
 
 
 def page_key(request):
-    parameters = [(name, request.GET.getlist(name)) for name in PAGE_PARAMETERS]
-    address = repr((request.path, [p for p in parameters if p[1]]))
+    address = repr((request.path, kept_query(request).urlencode()))
     digest = hashlib.sha256(address.encode()).hexdigest()
     # Downloads are sent gzip-compressed to clients that accept it (promises/public_files.py).
     encoding = "gzip" if accepts_gzip(request) else "identity"
@@ -153,7 +184,8 @@ class PublicPageCacheMiddleware:
     """Serve kept public pages before CSRF, login, messages and the view are run.
 
     It sits right after the language middleware, so the key knows the visitor's language, and a
-    page is kept as it leaves the middleware below: with its security and language headers.
+    page is kept as it leaves the middlewares below, with their headers (the content security
+    policy, X-Frame-Options); those above add theirs to kept and fresh pages alike.
     """
 
     def __init__(self, get_response):

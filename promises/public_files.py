@@ -11,6 +11,7 @@ import gzip
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
@@ -19,24 +20,26 @@ from promises.page_cache import accepts_gzip, current_revision
 
 
 def built(name, build, compress):
-    """The content of the file `name` for the current revision, building it if needed, and
-    whether it is gzip-compressed."""
+    """The content of the file `name` for the current revision and day, building it if needed,
+    and whether it is gzip-compressed."""
     if not settings.KEEP_BUILT_FILES:
         return build(), False
     name = f"{name}:{get_language()}"
+    today = timezone.localdate()
     revision = current_revision()  # read before the data, so an old build never gets a new name
-    stored = PublicFile.objects.filter(name=name, revision=revision)
+    stored = PublicFile.objects.filter(name=name, revision=revision, built_on=today)
     for content, gzipped in stored.values_list("content", "gzipped"):
         return bytes(content), gzipped
     with transaction.atomic():
         # The row lock makes a second request wait for the first one's build and then use it.
         file, _ = PublicFile.objects.select_for_update().get_or_create(
-            name=name, defaults={"revision": "", "content": b""}
+            name=name, defaults={"revision": "", "built_on": today, "content": b""}
         )
-        if file.revision != revision:
+        revision = current_revision()  # edits may have come while waiting: build the newest
+        if (file.revision, file.built_on) != (revision, today):
             content = build()
             file.content = gzip.compress(content, mtime=0) if compress else content
-            file.revision, file.gzipped = revision, compress
+            file.revision, file.built_on, file.gzipped = revision, today, compress
             file.save()
     return bytes(file.content), file.gzipped
 

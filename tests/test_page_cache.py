@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from followup.models import Outcome
 from promises.models import PublicRevision
-from promises.page_cache import MIRROR_KEY, current_revision, renew_revision
+from promises.page_cache import MIRROR_KEY, current_revision, mirror_revision, renew_revision
 from promises.roles import grant
 
 PROMISE_URL = "/eskilstuna/2021/"
@@ -132,6 +132,27 @@ def test_unknown_query_parameters_share_the_kept_page(visitor, demo, django_asse
     assert "Inga områden hittades." in visitor.get("/omraden/?q=kiruna").text  # read ones count
 
 
+def test_a_kept_page_never_shows_query_parameters_that_one_visitor_made_up(visitor, demo):
+    first = visitor.get("/loften/?ar=2021&planted=x%22%3E").text
+    assert "planted" not in first
+    assert 'name="next" value="/loften/?ar=2021"' in first  # the language switch keeps the year
+    assert "planted" not in Client().get("/loften/?ar=2021").text
+
+
+def test_a_kept_page_is_refused_to_a_host_the_site_does_not_serve(visitor, demo):
+    assert visitor.get(PROMISE_URL).status_code == 200
+    assert visitor.get(PROMISE_URL, headers={"host": "evil.example"}).status_code == 400
+
+
+def test_a_cookie_of_someone_else_leaves_the_kept_page_to_the_visitor(
+    visitor, demo, django_assert_num_queries
+):
+    visitor.get(PROMISE_URL)
+    visitor.cookies["_ga"] = "GA1.2.3.4"  # e.g. the municipality's statistics, on its domain
+    with django_assert_num_queries(1):
+        assert visitor.get(PROMISE_URL).status_code == 200
+
+
 def test_a_kept_page_carries_the_same_headers_as_a_fresh_one(visitor, demo):
     fresh = visitor.get(PROMISE_URL)
     kept = visitor.get(PROMISE_URL)
@@ -179,6 +200,14 @@ def test_with_redis_a_kept_page_costs_no_query_and_an_edit_makes_it_fresh_at_onc
     change_published_figure(admin_client, outcome, "6")
     assert redis_cache.get(MIRROR_KEY) == current_revision()
     assert "6 st" in visitor.get(PROMISE_URL).text
+
+
+def test_with_redis_a_mirror_written_out_of_order_ends_on_the_newest_revision(redis_cache, demo):
+    older = current_revision()
+    renew_revision()
+    redis_cache.set(MIRROR_KEY, older)  # a slower renewal writing its token last
+    mirror_revision()  # what that renewal does next: read back and correct
+    assert redis_cache.get(MIRROR_KEY) == current_revision() != older
 
 
 def test_with_redis_an_expired_mirror_is_read_again_from_the_database(

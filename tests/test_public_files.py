@@ -1,6 +1,7 @@
 """Open data and yearly reports are built once per revision of the public data, then served."""
 
 import csv
+import datetime
 import gzip
 import io
 import threading
@@ -9,6 +10,7 @@ from io import BytesIO
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from followup.models import Outcome, YearlyFollowUp
@@ -57,6 +59,20 @@ def test_browsers_get_the_file_gzip_compressed_and_other_clients_plain(client, d
     assert gzip.decompress(compressed.content) == plain.content
     assert "Accept-Encoding" in plain["Vary"] and "Accept-Encoding" in compressed["Vary"]
     assert plain["Content-Disposition"] == 'attachment; filename="medborgarloften-utfall.csv"'
+
+
+def test_a_build_of_an_earlier_day_is_built_again(client, demo):
+    """A period that has ended is judged the next day, edit or not."""
+    outcome_of_drugs(client)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    PublicFile.objects.update(built_on=yesterday, content=gzip.compress(b"area\nof yesterday\n"))
+    assert outcome_of_drugs(client)[1] == "2483"
+    assert PublicFile.objects.get().built_on == timezone.localdate()
+
+
+def test_a_client_refusing_gzip_gets_the_file_plain(client, demo):
+    response, outcome = outcome_of_drugs(client, accept_encoding="gzip;q=0, identity")
+    assert "Content-Encoding" not in response and outcome == "2483"
 
 
 def test_each_language_has_its_own_yearly_report(client, demo):
