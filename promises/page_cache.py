@@ -8,8 +8,9 @@ data, an old page can never be filed under a new revision.
 
 With a shared cache (Redis), the current revision is also mirrored in the cache, so that a kept
 page is served with one cache read and no database query. A renewal writes the mirror after its
-commit; the mirror expires after a minute, which bounds how long a change made around the
-application (a database emptied or replaced by hand) goes unseen.
+commit, before the editor's save is answered; the mirror expires after a minute, which bounds
+how long a change made around the application (a database emptied or replaced by hand, or a
+renewal while Redis failed) goes unseen.
 """
 
 import hashlib
