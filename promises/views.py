@@ -180,7 +180,8 @@ def promise_workbook(request, slug, period, year):
 def yearly_workbook(request, year):
     """Every area's report for one year, for the police region and national overviews.
 
-    The public one covers the whole country: it is built once per revision of the public data.
+    The public one covers the whole country: it is built once per revision of the public data
+    and day (promises/public_files.py).
     """
 
     def build():

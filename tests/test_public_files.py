@@ -82,6 +82,12 @@ def test_each_language_has_its_own_yearly_report(client, demo):
     assert swedish.sheetnames[0] == "Sammanfattning" and english.sheetnames[0] == "Summary"
 
 
+@pytest.mark.parametrize("year", ["0", "1999", "99999999999999999999"])
+def test_a_year_without_a_report_is_not_found_and_nothing_is_kept(client, demo, year):
+    assert client.get(f"/rapport/{year}.xlsx").status_code == 404
+    assert not PublicFile.objects.exists()
+
+
 def test_the_councils_report_with_drafts_is_never_kept_for_the_public(
     client, django_user_model, demo
 ):
