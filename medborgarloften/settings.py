@@ -215,8 +215,8 @@ CACHES = {
 # Every edit of promises or follow-ups makes all kept pages stale at once (promises/page_cache.py),
 # so the time only bounds memory and the turn of a year.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
-# The open-data files and yearly reports are built once per revision of the public data and kept
-# in the database (promises/public_files.py); off, they are built for every request.
+# The open-data files and yearly reports are built once per revision of the public data and day,
+# kept in the database (promises/public_files.py); off, they are built for every request.
 KEEP_BUILT_FILES = env_bool("KEEP_BUILT_FILES", True)
 
 # Logs go to stdout, as JSON lines for a log collector in production and as text while developing.
