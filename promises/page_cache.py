@@ -161,9 +161,14 @@ def kept_query(request):
     return query
 
 
+def kept_address(request):
+    """The address a kept page is made for, and the one its own links may show."""
+    query = kept_query(request).urlencode()
+    return f"{request.path}?{query}" if query else request.path
+
+
 def page_key(request):
-    address = repr((request.path, kept_query(request).urlencode()))
-    digest = hashlib.sha256(address.encode()).hexdigest()
+    digest = hashlib.sha256(kept_address(request).encode()).hexdigest()
     # Downloads are sent gzip-compressed to clients that accept it (promises/public_files.py).
     encoding = "gzip" if accepts_gzip(request) else "identity"
     return f"page:{NAMESPACE}:{get_language()}:{encoding}:{digest}"

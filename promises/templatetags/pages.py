@@ -2,7 +2,7 @@
 
 from django import template
 
-from promises.page_cache import kept_query
+from promises.page_cache import kept_address, kept_query
 
 register = template.Library()
 
@@ -20,5 +20,4 @@ def page_address(context):
     request = context.get("request")
     if request is None:  # a page rendered without a request: the error pages
         return "/"
-    query = kept_query(request).urlencode()
-    return f"{request.path}?{query}" if query else request.path
+    return kept_address(request)
