@@ -7,6 +7,7 @@ Pages and exports ask this module what to show; it decides which years a reader 
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -15,33 +16,76 @@ from django.utils.translation import ngettext
 
 from followup import status
 from followup.charts import Chart
-from followup.models import Outcome, Period, YearlyFollowUp
-from promises.models import Commitment, Indicator, PublicationState
+from followup.models import Correction, Outcome, Period, YearlyFollowUp
+from promises.models import Commitment, Indicator, Party, PublicationState, Signatory
 
 
 def with_followup_data(promises, year=None):
     """Prefetch everything a promise report reads: a fixed number of queries for any size.
 
-    With a year, only that year's outcomes are read (the yearly reports need no more). Each
-    prefetch orders within its parent only: the models' default orderings start with the parent,
-    which would join every table up to the area for nothing.
+    With a year, only that year's outcomes are read (the yearly reports need no more). The
+    related objects land in plain lists (`promise.commitment_list`, `commitment.indicator_list`,
+    `indicator.outcome_list`, ...): filling a related manager instead makes Django build a
+    queryset for every parent object, which cost more than the queries themselves. Each prefetch
+    orders within its parent only: the models' default orderings start with the parent, which
+    would join every table up to the area for nothing.
     """
-    outcomes = Outcome.objects.filter(period=Period.YEAR).order_by("year")
-    if year is not None:
-        outcomes = outcomes.filter(year=year)
-    indicators = Indicator.objects.order_by("order", "pk").prefetch_related(
-        Prefetch("outcomes", queryset=outcomes)
-    )
     commitments = (
         Commitment.objects.order_by("order")
         .select_related("theme")
-        .prefetch_related("parties", Prefetch("indicators", queryset=indicators))
+        .prefetch_related(
+            Prefetch("parties", queryset=Party.objects.all(), to_attr="party_list"),
+            Prefetch("indicators", queryset=indicators_with(year), to_attr="indicator_list"),
+        )
     )
     return promises.select_related("area").prefetch_related(
-        "signatories__party",
-        Prefetch("commitments", queryset=commitments),
-        Prefetch("followups", queryset=YearlyFollowUp.objects.order_by("year")),
-        "corrections",
+        Prefetch("signatories", queryset=SIGNATORIES, to_attr="signatory_list"),
+        Prefetch("commitments", queryset=commitments, to_attr="commitment_list"),
+        Prefetch("followups", queryset=FOLLOWUPS, to_attr="followup_list"),
+        Prefetch("corrections", queryset=Correction.objects.all(), to_attr="correction_list"),
+    )
+
+
+def with_status_data(promises):
+    """Prefetch only what the year summaries read (the cards on the start and area pages):
+    commitments, their indicators and outcomes, and the follow-ups. A report built from these
+    promises has no themes, parties, signatories or corrections to show."""
+    commitments = Commitment.objects.order_by("order").prefetch_related(
+        Prefetch("indicators", queryset=indicators_with(None), to_attr="indicator_list")
+    )
+    return promises.select_related("area").prefetch_related(
+        Prefetch("commitments", queryset=commitments, to_attr="commitment_list"),
+        Prefetch("followups", queryset=FOLLOWUPS, to_attr="followup_list"),
+    )
+
+
+def with_indicator_data(promises, indicator_pk):
+    """Prefetch only what one indicator's page reads: that indicator with its outcomes, its
+    commitment and the follow-ups. A report built from these promises holds that indicator
+    alone, and its year summaries count that one commitment."""
+    indicators = indicators_with(None).filter(pk=indicator_pk)
+    commitments = (
+        Commitment.objects.filter(indicators=indicator_pk)
+        .order_by("order")
+        .prefetch_related(Prefetch("indicators", queryset=indicators, to_attr="indicator_list"))
+    )
+    return promises.select_related("area").prefetch_related(
+        Prefetch("commitments", queryset=commitments, to_attr="commitment_list"),
+        Prefetch("followups", queryset=FOLLOWUPS, to_attr="followup_list"),
+    )
+
+
+FOLLOWUPS = YearlyFollowUp.objects.order_by("year")
+SIGNATORIES = Signatory.objects.order_by("order", "pk").select_related("party")
+
+
+def indicators_with(year):
+    """Indicators with their yearly outcomes: of one year, or of every year when it is None."""
+    outcomes = Outcome.objects.filter(period=Period.YEAR).order_by("year")
+    if year is not None:
+        outcomes = outcomes.filter(year=year)
+    return Indicator.objects.order_by("order", "pk").prefetch_related(
+        Prefetch("outcomes", queryset=outcomes, to_attr="outcome_list")
     )
 
 
@@ -62,7 +106,7 @@ class IndicatorReport:
     def chart_id(self):
         return f"chart-{self.indicator.pk}"
 
-    @property
+    @cached_property
     def chart(self):
         if not self.indicator.has_numeric_value:
             return None
@@ -118,7 +162,12 @@ class PromiseReport:
     promise: object
     years: list[YearSummary]
     commitments: list[CommitmentReport]
-    corrections: list = field(default_factory=list)  # rättelser of the years shown
+
+    @cached_property
+    def corrections(self):
+        """The rättelser of the years shown; read only by the pages that prefetched them."""
+        years = {summary.year for summary in self.years}
+        return [c for c in self.promise.correction_list if c.year in years]
 
     @property
     def themes(self):
@@ -141,22 +190,23 @@ def visible_years(promise, council):
     """The years a reader may see figures for: the council sees every year of the period."""
     if council:
         return list(promise.years)
-    return [f.year for f in promise.followups.all() if f.state == PublicationState.PUBLISHED]
+    return [f.year for f in promise.followup_list if f.state == PublicationState.PUBLISHED]
 
 
 def build(promise, council=False, today=None, year=None):
-    """The report of one promise, from a promise loaded through `with_followup_data`.
+    """The report of one promise, from a promise loaded through `with_followup_data` (or, for
+    its year summaries alone, `with_status_data`).
 
     With a year, the report covers that year alone, if the reader may see it.
     """
     today = today or timezone.localdate()
     years = [y for y in visible_years(promise, council) if year is None or y == year]
-    followups = {f.year: f for f in promise.followups.all()}
+    followups = {f.year: f for f in promise.followup_list}
     commitments = []
-    for commitment in promise.commitments.all():
+    for commitment in promise.commitment_list:
         indicator_reports = [
             IndicatorReport(indicator, indicator_years(indicator, years, today))
-            for indicator in commitment.indicators.all()
+            for indicator in commitment.indicator_list
         ]
         report = CommitmentReport(commitment, indicator_reports)
         for year in years:
@@ -168,12 +218,11 @@ def build(promise, council=False, today=None, year=None):
         YearSummary(year, followups.get(year), Counter(c.statuses[year] for c in commitments))
         for year in years
     ]
-    corrections = [c for c in promise.corrections.all() if c.year in years]
-    return PromiseReport(promise, summaries, commitments, corrections)
+    return PromiseReport(promise, summaries, commitments)
 
 
 def indicator_years(indicator, years, today):
-    outcomes = {o.year: o for o in indicator.outcomes.all()}
+    outcomes = {o.year: o for o in indicator.outcome_list}
     rows = []
     for year in years:
         outcome = outcomes.get(year)

@@ -77,7 +77,7 @@ def row_values(promise, commitment, indicator, row):
         "year": row.year,
         "commitment_number": commitment.order,
         "indicator_number": indicator.order,
-        "parties": ", ".join(party.name for party in commitment.parties.all()),
+        "parties": ", ".join(party.name for party in commitment.party_list),
         "commitment": commitment.title,
         "indicator": indicator.name,
         "unit": indicator.unit,

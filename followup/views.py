@@ -21,9 +21,9 @@ def missing_outcomes(promises, today):
                 continue
             missing = [
                 indicator
-                for commitment in promise.commitments.all()
-                for indicator in commitment.indicators.all()
-                if not any(o.year == year for o in indicator.outcomes.all())
+                for commitment in promise.commitment_list
+                for indicator in commitment.indicator_list
+                if not any(o.year == year for o in indicator.outcome_list)
             ]
             if missing:
                 url = reverse("admin:promises_promise_followup", args=[promise.pk, year])

@@ -71,7 +71,7 @@ def summary_sheet(sheet, promise_reports, year):
         followup = summary.followup if summary else None
         counts = summary.counts if summary else Counter()
         signatories = "; ".join(
-            f"{s.name}, {s.role} ({s.party.name})" for s in promise.signatories.all()
+            f"{s.name}, {s.role} ({s.party.name})" for s in promise.signatory_list
         )
         rows.append(
             [

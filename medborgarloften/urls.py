@@ -7,10 +7,11 @@ from accessibility import views as accessibility_views
 from followup import views as followup_views
 from medborgarloften import views as site_views
 from promises import views
-from promises.converters import PeriodConverter
+from promises.converters import IdConverter, PeriodConverter
 from promises.page_cache import public_page
 
 register_converter(PeriodConverter, "period")
+register_converter(IdConverter, "id")
 
 handler500 = site_views.server_error
 
@@ -40,7 +41,7 @@ urlpatterns = [
         name="promise_workbook",
     ),
     path(
-        "<slug:slug>/<period:period>/indikator/<int:pk>/",
+        "<slug:slug>/<period:period>/indikator/<id:pk>/",
         public_page(views.indicator_detail),
         name="indicator",
     ),

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -23,6 +23,12 @@ def reports_for(request, promises, year=None):
     return [report.build(p, p.area_id in drafts, year=year) for p in promises]
 
 
+def summaries_for(request, promises):
+    """Reports of promises for their cards: the year summaries, and only what they read."""
+    drafts = draft_area_ids(request.user)
+    return [report.build(p, p.area_id in drafts) for p in report.with_status_data(promises)]
+
+
 # The start page shows a few promises in full; the area list and the browse page lead to the rest.
 # Nationally some 300 promises are current at a time: the page's work must not grow with them.
 START_CARDS = 12
@@ -31,16 +37,19 @@ START_CARDS = 12
 def start(request):
     promises = visible_promises(request)
     this_year = timezone.localdate().year
-    current = promises.filter(start_year__lte=this_year, end_year__gte=this_year)
-    current_count, promise_count = current.count(), promises.count()
-    shown = current if current_count else promises
+    is_current = Q(start_year__lte=this_year, end_year__gte=this_year)
+    counts = promises.aggregate(
+        promise_count=Count("pk"),
+        current_count=Count("pk", filter=is_current),
+        area_count=Count("area", distinct=True),
+    )
+    shown = promises.filter(is_current) if counts["current_count"] else promises
     newest_first = shown.order_by("-end_year", "-start_year", "area__name")[:START_CARDS]
     context = {
-        "reports": reports_for(request, newest_first),
-        "showing_current": bool(current_count),
-        "shown_count": current_count or promise_count,
-        "promise_count": promise_count,
-        "area_count": promises.values("area").distinct().count(),
+        **counts,
+        "reports": summaries_for(request, newest_first),
+        "showing_current": bool(counts["current_count"]),
+        "shown_count": counts["current_count"] or counts["promise_count"],
         "commitment_count": Commitment.objects.filter(promise__in=promises).count(),
     }
     return render(request, "promises/start.html", context)
@@ -57,15 +66,19 @@ def area_list(request):
 
 def area_detail(request, slug):
     area = get_object_or_404(Area, slug=slug)
-    reports = reports_for(request, visible_promises(request).filter(area=area))
+    reports = summaries_for(request, visible_promises(request).filter(area=area))
     if not reports:
         raise Http404  # the same answer as for an area that does not exist
     return render(request, "promises/area_detail.html", {"area": area, "reports": reports})
 
 
 def promise_report(request, slug, period):
+    return report_at(request, slug, period, report.with_followup_data(visible_promises(request)))
+
+
+def report_at(request, slug, period, promises):
+    """The report of the promise at this address, from `promises` loaded for it."""
     start_year, end_year = period
-    promises = report.with_followup_data(visible_promises(request))
     promise = get_object_or_404(promises, area__slug=slug, start_year=start_year, end_year=end_year)
     return report.build(promise, promise.area_id in draft_area_ids(request.user))
 
@@ -76,7 +89,8 @@ def promise_detail(request, slug, period):
 
 
 def indicator_detail(request, slug, period, pk):
-    promise_report_ = promise_report(request, slug, period)
+    promises = report.with_indicator_data(visible_promises(request), pk)
+    promise_report_ = report_at(request, slug, period, promises)
     commitment, indicator = promise_report_.indicator(pk)
     if indicator is None:
         raise Http404
@@ -123,7 +137,7 @@ class BrowseForm(forms.Form):
         return (
             (not data["ar"] or year == data["ar"])
             and (not data["tema"] or (commitment.theme and commitment.theme.slug == data["tema"]))
-            and (not data["part"] or int(data["part"]) in {p.pk for p in commitment.parties.all()})
+            and (not data["part"] or int(data["part"]) in {p.pk for p in commitment.party_list})
             and (not data["status"] or commitment_report.status_in(year) == data["status"])
         )
 

@@ -40,7 +40,7 @@ def test_a_page_says_the_database_is_away_and_asks_to_come_back(visitor, db, mon
     def unreachable(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("promises.views.report.with_followup_data", unreachable)
+    monkeypatch.setattr("promises.views.report.with_status_data", unreachable)
     response = visitor.get("/")
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
@@ -51,7 +51,7 @@ def test_any_other_error_is_the_plain_error_page(visitor, db, monkeypatch):
     def broken(*args, **kwargs):
         raise ValueError("a bug")
 
-    monkeypatch.setattr("promises.views.report.with_followup_data", broken)
+    monkeypatch.setattr("promises.views.report.with_status_data", broken)
     response = visitor.get("/")
     assert response.status_code == 500
     assert "Något gick fel hos oss" in response.text
@@ -63,7 +63,7 @@ def test_an_unhandled_error_is_logged_as_one_json_line_with_its_request(
     def broken(*args, **kwargs):
         raise ValueError("a bug in the report")
 
-    monkeypatch.setattr("promises.views.report.with_followup_data", broken)
+    monkeypatch.setattr("promises.views.report.with_status_data", broken)
     with caplog.at_level(logging.ERROR, logger="django.request"):
         visitor.get("/?ar=2021")
     (record,) = [r for r in caplog.records if r.name == "django.request"]
