@@ -8,19 +8,22 @@ import os
 wsgi_app = "medborgarloften.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
-# Workers from the core count, as gunicorn's documentation advises. One thread each: a page is
-# CPU-bound Python, and threads in one process take turns on one interpreter lock. Measured on
-# 2 cores at 16 connections, 4 threads per worker gave less throughput and a p99 two to four
-# times higher (uncached pages ~400 ms instead of ~150-300 ms, kept pages ~100 ms instead of
-# ~15 ms). The gthread worker still keeps idle keep-alive connections open with one thread.
+# Workers from the core count, as gunicorn's documentation advises, each serving one request at
+# a time (gunicorn's sync worker): a page is CPU-bound Python, and the kernel hands each new
+# connection to a free worker. Measured on 2 cores at 16 connections, gthread workers did worse:
+# with 4 threads, threads of one process take turns on one interpreter lock (p99 two to four
+# times higher); with 1 thread, a busy worker still accepts connections and queues them behind
+# its request while others idle (64 clients: half the CPU unused). The sync worker keeps no
+# connection alive, so it belongs behind a buffering proxy or load balancer, as in production.
+# GUNICORN_THREADS above 1 switches to gthread workers with that many threads.
 workers = int(os.environ.get("GUNICORN_WORKERS", 2 * (os.cpu_count() or 1) + 1))
-worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", 1))
+worker_class = "gthread" if threads > 1 else "sync"
 
 # A request that takes longer than this is a bug or an attack: the worker is restarted.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 30
-keepalive = 5
+keepalive = 5  # gthread workers only
 # Workers are not recycled (gunicorn's default): no leak is known, and a recycled worker stalls
 # the requests queued on it while it imports Django and warms up again. Recycling every ~5 000
 # requests did so every few seconds at 3 000 requests/s and was most of the kept pages' p99.

@@ -15,6 +15,7 @@ renewal while Redis failed) goes unseen.
 
 import hashlib
 import logging
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -22,6 +23,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import QueryDict
+from django.middleware.gzip import GZipMiddleware
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 from django.utils.crypto import salted_hmac
@@ -121,9 +123,32 @@ PERSONAL_COOKIES = {settings.SESSION_COOKIE_NAME, "messages"}
 
 
 def public_page(view):
-    """Mark a view whose page may be kept for visitors who are not logged in."""
-    view.public_page = True
-    return view
+    """Mark a view whose page may be kept for visitors who are not logged in; its HTML is sent
+    to them gzip-compressed when they accept it."""
+
+    @wraps(view)
+    def public_view(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if compressible(request, response):
+            response = COMPRESSION.process_response(request, response)
+        return response
+
+    public_view.public_page = True
+    return public_view
+
+
+# Django's own compression, which pads each page at random against BREACH. Only pages for
+# visitors without a session are compressed: a council member's page names them and may hold
+# drafts. Downloads are compressed, or not, by promises/public_files.py.
+COMPRESSION = GZipMiddleware(get_response=lambda request: None)
+
+
+def compressible(request, response):
+    return (
+        accepts_gzip(request)
+        and not PERSONAL_COOKIES & request.COOKIES.keys()
+        and response.get("Content-Type", "").startswith("text/html")
+    )
 
 
 def may_keep(request):
@@ -169,7 +194,7 @@ def kept_address(request):
 
 def page_key(request):
     digest = hashlib.sha256(kept_address(request).encode()).hexdigest()
-    # Downloads are sent gzip-compressed to clients that accept it (promises/public_files.py).
+    # Pages and downloads are sent gzip-compressed to clients that accept it.
     encoding = "gzip" if accepts_gzip(request) else "identity"
     return f"page:{NAMESPACE}:{get_language()}:{encoding}:{digest}"
 

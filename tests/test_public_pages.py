@@ -79,6 +79,9 @@ def test_the_promise_page_shows_target_outcome_status_progress_and_change(client
     assert "696 st" in page and "Inget mål" in page
     assert "136 st" in page and "5 st" in page
     assert page.count("badge-met") >= 3
+    # The status in words; the icon beside it is hidden from screen readers.
+    icon = '<span class="badge-icon" aria-hidden="true">✓</span>'
+    assert f'<span class="badge badge-met">{icon} Uppfyllt</span>' in page
     assert "Ej uppfyllt" in page
     assert "Ej genomfört" in page
     assert "alkoholutandningsprov" in page  # the council's covid comment
