@@ -39,9 +39,9 @@ def with_followup_data(promises, year=None):
         )
     )
     return promises.select_related("area").prefetch_related(
-        Prefetch("signatories", queryset=SIGNATORIES, to_attr="signatory_list"),
+        Prefetch("signatories", queryset=signatories(), to_attr="signatory_list"),
         Prefetch("commitments", queryset=commitments, to_attr="commitment_list"),
-        Prefetch("followups", queryset=FOLLOWUPS, to_attr="followup_list"),
+        Prefetch("followups", queryset=followups(), to_attr="followup_list"),
         Prefetch("corrections", queryset=Correction.objects.all(), to_attr="correction_list"),
     )
 
@@ -55,7 +55,7 @@ def with_status_data(promises):
     )
     return promises.select_related("area").prefetch_related(
         Prefetch("commitments", queryset=commitments, to_attr="commitment_list"),
-        Prefetch("followups", queryset=FOLLOWUPS, to_attr="followup_list"),
+        Prefetch("followups", queryset=followups(), to_attr="followup_list"),
     )
 
 
@@ -71,12 +71,18 @@ def with_indicator_data(promises, indicator_pk):
     )
     return promises.select_related("area").prefetch_related(
         Prefetch("commitments", queryset=commitments, to_attr="commitment_list"),
-        Prefetch("followups", queryset=FOLLOWUPS, to_attr="followup_list"),
+        Prefetch("followups", queryset=followups(), to_attr="followup_list"),
     )
 
 
-FOLLOWUPS = YearlyFollowUp.objects.order_by("year")
-SIGNATORIES = Signatory.objects.order_by("order", "pk").select_related("party")
+# Querysets are made afresh for each prefetch: Django notes the first parent on the queryset it
+# is given, which would keep a shared one's last page alive.
+def followups():
+    return YearlyFollowUp.objects.order_by("year")
+
+
+def signatories():
+    return Signatory.objects.order_by("order", "pk").select_related("party")
 
 
 def indicators_with(year):
@@ -194,8 +200,11 @@ def visible_years(promise, council):
 
 
 def build(promise, council=False, today=None, year=None):
-    """The report of one promise, from a promise loaded through `with_followup_data` (or, for
-    its year summaries alone, `with_status_data`).
+    """The report of one promise, from a promise loaded through `with_followup_data`.
+
+    A promise loaded through `with_status_data` gives a report for its year summaries only, and
+    one loaded through `with_indicator_data` a report of that indicator only (its summaries count
+    that one commitment); neither has corrections, themes, parties or signatories to show.
 
     With a year, the report covers that year alone, if the reader may see it.
     """

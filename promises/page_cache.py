@@ -27,6 +27,7 @@ from django.middleware.gzip import GZipMiddleware
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 from django.utils.crypto import salted_hmac
+from django.utils.text import compress_string
 from django.utils.translation import get_language
 from redis import RedisError
 
@@ -129,26 +130,29 @@ def public_page(view):
     @wraps(view)
     def public_view(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        if compressible(request, response):
-            response = COMPRESSION.process_response(request, response)
+        if response.get("Content-Type", "").startswith("text/html"):
+            patch_vary_headers(response, ["Accept-Encoding"])
+            if accepts_gzip(request) and not PERSONAL_COOKIES & request.COOKIES.keys():
+                compress(response)
         return response
 
     public_view.public_page = True
     return public_view
 
 
-# Django's own compression, which pads each page at random against BREACH. Only pages for
-# visitors without a session are compressed: a council member's page names them and may hold
-# drafts. Downloads are compressed, or not, by promises/public_files.py.
-COMPRESSION = GZipMiddleware(get_response=lambda request: None)
+def compress(response):
+    """Compress a page as Django's GZipMiddleware does, with random padding against BREACH.
 
-
-def compressible(request, response):
-    return (
-        accepts_gzip(request)
-        and not PERSONAL_COOKIES & request.COOKIES.keys()
-        and response.get("Content-Type", "").startswith("text/html")
-    )
+    Only pages for visitors without a session are compressed: a council member's page names
+    them and may hold drafts. Downloads are compressed, or not, by promises/public_files.py.
+    """
+    if response.streaming or response.has_header("Content-Encoding"):
+        return
+    content = compress_string(response.content, max_random_bytes=GZipMiddleware.max_random_bytes)
+    if len(content) < len(response.content):
+        response.content = content
+        response["Content-Length"] = str(len(content))
+        response["Content-Encoding"] = "gzip"
 
 
 def may_keep(request):
@@ -165,16 +169,17 @@ def may_keep(request):
 
 
 def accepts_gzip(request):
-    """Whether the Accept-Encoding header accepts gzip; `gzip;q=0` refuses it."""
+    """Whether the Accept-Encoding header accepts gzip: named, or by `*` when it is not named;
+    a quality of 0 (`gzip;q=0`) refuses it."""
+    qualities = {}
     for coding in request.headers.get("Accept-Encoding", "").split(","):
         name, _, parameters = coding.partition(";")
-        if name.strip().lower() in ("gzip", "*"):
-            quality = parameters.replace(" ", "").removeprefix("q=")
-            try:
-                return float(quality or 1) > 0
-            except ValueError:
-                return False
-    return False
+        quality = parameters.replace(" ", "").lower().removeprefix("q=")
+        try:
+            qualities[name.strip().lower()] = float(quality or 1)
+        except ValueError:
+            qualities[name.strip().lower()] = 0
+    return qualities.get("gzip", qualities.get("*", 0)) > 0
 
 
 def kept_query(request):
