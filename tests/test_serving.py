@@ -2,8 +2,11 @@
 
 import json
 import logging
+import os
+import runpy
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.db import OperationalError
@@ -83,6 +86,28 @@ def test_gunicorns_access_log_becomes_json_fields():
     entry = json.loads(JsonFormatter().format(record))
     assert entry["path"] == "/loften/" and entry["status"] == 200 and entry["duration_ms"] == 12
     assert entry["message"] == "10.0.0.1 200"
+
+
+GUNICORN_CONFIG = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
+
+
+def gunicorn_settings(monkeypatch, **env):
+    for name in ("GUNICORN_WORKERS", "GUNICORN_THREADS", "GUNICORN_MAX_REQUESTS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(GUNICORN_CONFIG))
+
+
+def test_gunicorn_runs_one_request_per_worker_unless_threads_are_asked_for(monkeypatch):
+    default = gunicorn_settings(monkeypatch)
+    assert default["worker_class"] == "sync" and default["threads"] == 1
+    assert default["workers"] == 2 * os.cpu_count() + 1
+    assert default["max_requests"] == 0  # workers are not recycled
+    assert default["control_socket_disable"] is True
+    threaded = gunicorn_settings(monkeypatch, GUNICORN_THREADS="4", GUNICORN_MAX_REQUESTS="5000")
+    assert threaded["worker_class"] == "gthread" and threaded["threads"] == 4
+    assert threaded["max_requests"] == 5000 and threaded["max_requests_jitter"] == 500
 
 
 def production_settings(**env):
