@@ -31,17 +31,15 @@ def with_followup_data(promises, year=None):
     would join every table up to the area for nothing.
     """
     commitments = (
-        Commitment.objects.order_by("order")
+        commitments_with(indicators_with(year))
         .select_related("theme")
-        .prefetch_related(
-            Prefetch("parties", queryset=Party.objects.all(), to_attr="party_list"),
-            Prefetch("indicators", queryset=indicators_with(year), to_attr="indicator_list"),
-        )
+        .prefetch_related(Prefetch("parties", queryset=Party.objects.all(), to_attr="party_list"))
     )
-    return promises.select_related("area").prefetch_related(
-        Prefetch("signatories", queryset=signatories(), to_attr="signatory_list"),
-        Prefetch("commitments", queryset=commitments, to_attr="commitment_list"),
-        Prefetch("followups", queryset=followups(), to_attr="followup_list"),
+    signatories = Signatory.objects.order_by("order", "pk").select_related("party")
+    return with_commitments(
+        promises,
+        commitments,
+        Prefetch("signatories", queryset=signatories, to_attr="signatory_list"),
         Prefetch("corrections", queryset=Correction.objects.all(), to_attr="correction_list"),
     )
 
@@ -50,13 +48,7 @@ def with_status_data(promises):
     """Prefetch only what the year summaries read (the cards on the start and area pages):
     commitments, their indicators and outcomes, and the follow-ups. A report built from these
     promises has no themes, parties, signatories or corrections to show."""
-    commitments = Commitment.objects.order_by("order").prefetch_related(
-        Prefetch("indicators", queryset=indicators_with(None), to_attr="indicator_list")
-    )
-    return promises.select_related("area").prefetch_related(
-        Prefetch("commitments", queryset=commitments, to_attr="commitment_list"),
-        Prefetch("followups", queryset=followups(), to_attr="followup_list"),
-    )
+    return with_commitments(promises, commitments_with(indicators_with(None)))
 
 
 def with_indicator_data(promises, indicator_pk):
@@ -64,25 +56,28 @@ def with_indicator_data(promises, indicator_pk):
     commitment and the follow-ups. A report built from these promises holds that indicator
     alone, and its year summaries count that one commitment."""
     indicators = indicators_with(None).filter(pk=indicator_pk)
-    commitments = (
-        Commitment.objects.filter(indicators=indicator_pk)
-        .order_by("order")
-        .prefetch_related(Prefetch("indicators", queryset=indicators, to_attr="indicator_list"))
-    )
+    commitments = commitments_with(indicators).filter(indicators=indicator_pk)
+    return with_commitments(promises, commitments)
+
+
+# The querysets below are made afresh for each prefetch: Django notes the first parent on the
+# queryset it is given, which would keep a shared one's last page alive.
+
+
+def with_commitments(promises, commitments, *more):
+    """Promises with their area, follow-ups and `commitments`, and any `more` prefetches."""
+    followups = YearlyFollowUp.objects.order_by("year")
     return promises.select_related("area").prefetch_related(
         Prefetch("commitments", queryset=commitments, to_attr="commitment_list"),
-        Prefetch("followups", queryset=followups(), to_attr="followup_list"),
+        Prefetch("followups", queryset=followups, to_attr="followup_list"),
+        *more,
     )
 
 
-# Querysets are made afresh for each prefetch: Django notes the first parent on the queryset it
-# is given, which would keep a shared one's last page alive.
-def followups():
-    return YearlyFollowUp.objects.order_by("year")
-
-
-def signatories():
-    return Signatory.objects.order_by("order", "pk").select_related("party")
+def commitments_with(indicators):
+    return Commitment.objects.order_by("order").prefetch_related(
+        Prefetch("indicators", queryset=indicators, to_attr="indicator_list")
+    )
 
 
 def indicators_with(year):

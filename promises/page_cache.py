@@ -141,7 +141,9 @@ def public_page(view):
 
 
 def compress(response):
-    """Compress a page as Django's GZipMiddleware does, with random padding against BREACH.
+    """Compress a page as Django's GZipMiddleware does, with random padding against BREACH (not
+    through the middleware, whose reading of Accept-Encoding differs from `accepts_gzip`, which
+    names the kept copy).
 
     Only pages for visitors without a session are compressed: a council member's page names
     them and may hold drafts. Downloads are compressed, or not, by promises/public_files.py.

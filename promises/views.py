@@ -17,16 +17,11 @@ from promises.public_files import file_response
 from promises.visibility import draft_area_ids, is_council, visible_promises
 
 
-def reports_for(request, promises, year=None):
+def reports_for(request, loaded_promises, year=None):
+    """The reports of promises loaded through followup.report: in full (`with_followup_data`)
+    or, for their cards, the year summaries alone (`with_status_data`)."""
     drafts = draft_area_ids(request.user)
-    promises = report.with_followup_data(promises, year)
-    return [report.build(p, p.area_id in drafts, year=year) for p in promises]
-
-
-def summaries_for(request, promises):
-    """Reports of promises for their cards: the year summaries, and only what they read."""
-    drafts = draft_area_ids(request.user)
-    return [report.build(p, p.area_id in drafts) for p in report.with_status_data(promises)]
+    return [report.build(p, p.area_id in drafts, year=year) for p in loaded_promises]
 
 
 # The start page shows a few promises in full; the area list and the browse page lead to the rest.
@@ -47,7 +42,7 @@ def start(request):
     newest_first = shown.order_by("-end_year", "-start_year", "area__name")[:START_CARDS]
     context = {
         **counts,
-        "reports": summaries_for(request, newest_first),
+        "reports": reports_for(request, report.with_status_data(newest_first)),
         "showing_current": bool(counts["current_count"]),
         "shown_count": counts["current_count"] or counts["promise_count"],
         "commitment_count": Commitment.objects.filter(promise__in=promises).count(),
@@ -66,7 +61,8 @@ def area_list(request):
 
 def area_detail(request, slug):
     area = get_object_or_404(Area, slug=slug)
-    reports = summaries_for(request, visible_promises(request).filter(area=area))
+    promises = report.with_status_data(visible_promises(request).filter(area=area))
+    reports = reports_for(request, promises)
     if not reports:
         raise Http404  # the same answer as for an area that does not exist
     return render(request, "promises/area_detail.html", {"area": area, "reports": reports})
@@ -167,7 +163,9 @@ def browse(request):
     form = BrowseForm(data, promises)
     rows = []
     if form.is_valid():
-        for promise_report_ in reports_for(request, form.narrow(promises), form.cleaned_data["ar"]):
+        year = form.cleaned_data["ar"]
+        matching = report.with_followup_data(form.narrow(promises), year)
+        for promise_report_ in reports_for(request, matching, year):
             for commitment in promise_report_.commitments:
                 for summary in promise_report_.years:
                     if form.matches(commitment, summary.year):
@@ -200,7 +198,8 @@ def yearly_workbook(request, year):
 
     def build():
         promises = visible_promises(request).filter(start_year__lte=year, end_year__gte=year)
-        reports = [r for r in reports_for(request, promises, year) if r.years]
+        loaded = report.with_followup_data(promises, year)
+        reports = [r for r in reports_for(request, loaded, year) if r.years]
         if not reports:
             raise Http404
         title = _("Medborgarlöften: uppföljning %(year)s") % {"year": year}
