@@ -7,8 +7,10 @@ robots.txt (no database) and a logged-in council member (dashboard, admin, entry
 
   1. before: everything answers 200;
   2. the proxy is cut: every open connection is closed and new ones are refused (mode
-     "refuse"; "blackhole" instead leaves open connections silent and accepts new ones without
-     ever answering, like a lost network).
+     "refuse": the database is down); or the kernel's firewall drops every packet to and from
+     the proxy (mode "drop": the network to the database is lost; needs root and iptables); or
+     the proxy keeps its connections and accepts new ones but never answers (mode "blackhole":
+     a hung database, whose machine still acknowledges what it is sent).
      Every page and /halsa/ must answer 503 quickly, naming the database (the page's Swedish
      "databas…", /halsa/'s JSON), never a generic 500, never a hang; a council member's save
      sent meanwhile must answer 503 and save nothing;
@@ -19,13 +21,14 @@ robots.txt (no database) and a logged-in council member (dashboard, admin, entry
 Rounds: CONN_MAX_AGE as the settings default it in production (persistent connections) and 0.
 
     .venv/bin/python bench/db_outage.py
-    .venv/bin/python bench/db_outage.py --modes refuse blackhole   # also a silent network
+    .venv/bin/python bench/db_outage.py --modes refuse drop   # also a lost network
 """
 
 import argparse
 import json
 import random
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -43,7 +46,7 @@ class TcpProxy:
     def __init__(self, target=(PG_HOST, PG_PORT), port=None):
         self.target = target
         self.port = port or harness.free_port()
-        self.mode = "up"  # up, refuse (nothing listens) or blackhole (accepts, never answers)
+        self.mode = "up"  # up, refuse, drop or blackhole: see cut()
         self.lock = threading.Lock()
         self.sockets = set()
         self.listener = None
@@ -118,9 +121,12 @@ class TcpProxy:
 
     def cut(self, mode="refuse"):
         """refuse: closes every connection and refuses new ones (the database is down).
+        drop: every packet to and from the proxy is dropped (the network is lost).
         blackhole: open connections go silent and new ones are accepted but never answered,
-        as when the network to the database is lost."""
+        as by a hung database."""
         self.mode = mode
+        if mode == "drop":
+            self._firewall("-I")
         if mode == "refuse":
             self._stop_listening()
             with self.lock:
@@ -128,7 +134,15 @@ class TcpProxy:
             for sock in sockets:
                 self._close(sock)
 
+    def _firewall(self, action):
+        """Insert (-I) or delete (-D) the rules dropping every packet to and from the proxy."""
+        for match in ("--dport", "--sport"):
+            rule = ["INPUT", "-p", "tcp", match, str(self.port), "-j", "DROP"]
+            subprocess.run(["iptables", action, *rule], check=True)
+
     def restore(self):
+        if self.mode == "drop":
+            self._firewall("-D")
         # Connections that lived through a blackhole have lost data: they are closed.
         with self.lock:
             held = list(self.sockets) if self.mode == "blackhole" else []
@@ -146,6 +160,9 @@ class TcpProxy:
             self.listener = None
 
     def stop(self):
+        if self.mode == "drop":  # never leave the firewall rules behind
+            self._firewall("-D")
+            self.mode = "up"
         self._stop_listening()
         with self.lock:
             sockets = list(self.sockets)
@@ -450,7 +467,9 @@ def run_round(label, options, data, db_name, conn_max_age, mode, checks):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--modes", nargs="+", choices=["refuse", "blackhole"], default=["refuse"])
+    parser.add_argument(
+        "--modes", nargs="+", choices=["refuse", "blackhole", "drop"], default=["refuse"]
+    )
     parser.add_argument(
         "--conn-max-age",
         nargs="+",

@@ -4,20 +4,15 @@ import logging
 import sys
 import time
 
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.defaults import server_error as default_server_error
 
+from medborgarloften.outages import DATABASE_UNAVAILABLE, describe
+
 logger = logging.getLogger(__name__)
-
-# An outage of the database, as opposed to a mistake in a query.
-DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
-
-
-def describe(error):
-    return f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error) else ''}"
 
 
 @never_cache

@@ -1,18 +1,23 @@
 """The site as a service: health check, outage answers, logs a collector can parse, settings."""
 
+import contextlib
 import json
 import logging
 import os
 import runpy
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from django.db import OperationalError
+from django.db.utils import ConnectionHandler
 from django.test import Client
 
 from medborgarloften.logs import JsonFormatter
+from medborgarloften.postgresql import base as postgresql
 
 
 @pytest.fixture
@@ -50,6 +55,82 @@ def test_a_page_says_the_database_is_away_and_asks_to_come_back(visitor, db, mon
     assert "Databasen svarar inte just nu" in response.text
 
 
+class SilentDatabase:
+    """A port that accepts connections and never answers, as a database over a lost network."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.setblocking(False)
+        self.accepted = []
+
+    def connections(self):
+        """How many connection attempts have reached it."""
+        with contextlib.suppress(BlockingIOError):
+            while True:
+                self.accepted.append(self.listener.accept()[0])
+        return len(self.accepted)
+
+    def close(self):
+        for sock in [*self.accepted, self.listener]:
+            sock.close()
+
+
+@pytest.fixture
+def silent_database():
+    database = SilentDatabase()
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def fresh_pause(monkeypatch, django_db_blocker):
+    """No pause left over from another test, and none left for the next (nor for the test
+    database's own connection, which on PostgreSQL is made by the same backend). The test's
+    own connections go to made-up databases, so pytest-django need not guard them."""
+    monkeypatch.setattr(postgresql.DatabaseWrapper, "unreachable_until", 0.0)
+    with django_db_blocker.unblock():
+        yield
+
+
+def postgresql_at(port):
+    options = {"connect_timeout": 2}
+    settings = {"ENGINE": "medborgarloften.postgresql", "HOST": "127.0.0.1", "PORT": port,
+                "NAME": "medborgarloften", "USER": "postgres", "OPTIONS": options}  # fmt: skip
+    return ConnectionHandler({"default": settings})["default"]
+
+
+def failure_seconds(database):
+    started = time.monotonic()
+    with pytest.raises(OperationalError):
+        database.ensure_connection()
+    return time.monotonic() - started
+
+
+def test_after_the_database_did_not_answer_the_next_requests_fail_at_once(
+    silent_database, fresh_pause, monkeypatch
+):
+    monkeypatch.setattr(postgresql, "PAUSE_SECONDS", 1)
+    database = postgresql_at(silent_database.listener.getsockname()[1])
+    assert failure_seconds(database) >= 2  # the connect timeout
+    assert silent_database.connections() == 1
+    # Paused: a request needing the database gets its 503 at once, without trying.
+    assert failure_seconds(database) < 0.5
+    assert silent_database.connections() == 1
+    time.sleep(1)
+    assert failure_seconds(database) >= 2  # after the pause the next request tries again
+    assert silent_database.connections() == 2
+
+
+def test_a_refused_connection_does_not_pause_the_attempts(silent_database, fresh_pause):
+    closed = socket.create_server(("127.0.0.1", 0))
+    refusing = postgresql_at(closed.getsockname()[1])
+    closed.close()  # nothing listens there any more: the database is down, not unreachable
+    assert failure_seconds(refusing) < 1
+    silent = postgresql_at(silent_database.listener.getsockname()[1])
+    failure_seconds(silent)
+    assert silent_database.connections() == 1
+
+
 def test_any_other_error_is_the_plain_error_page(visitor, db, monkeypatch):
     def broken(*args, **kwargs):
         raise ValueError("a bug")
@@ -78,6 +159,27 @@ def test_an_unhandled_error_is_logged_as_one_json_line_with_its_request(
     assert entry["status_code"] == 500
     assert "ValueError: a bug in the report" in entry["exc_info"]
     assert "timestamp" in entry
+
+
+def test_a_request_during_an_outage_is_logged_in_one_line_naming_the_cause(
+    visitor, db, monkeypatch, caplog
+):
+    def unreachable(*args, **kwargs):
+        raise OperationalError("connection timeout expired\nmore detail")
+
+    monkeypatch.setattr("promises.views.report.with_status_data", unreachable)
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        visitor.get("/")
+    (record,) = [r for r in caplog.records if r.name == "django.request"]
+    # Through the handler every log line goes through in production: its filters, then JSON.
+    (stdout,) = [h for h in logging.getLogger("django").handlers if h.get_name() == "stdout"]
+    assert stdout.filter(record)
+    entry = json.loads(JsonFormatter().format(record))
+    assert entry["levelname"] == "ERROR" and entry["status_code"] == 503
+    assert (
+        entry["message"] == "Service Unavailable: / (OperationalError: connection timeout expired)"
+    )
+    assert "exc_info" not in entry
 
 
 def test_gunicorns_access_log_becomes_json_fields():
@@ -118,6 +220,7 @@ def production_settings(**env):
         " 'page_cache': settings.PAGE_CACHE_SECONDS,"
         " 'conn_max_age': settings.DATABASES['default']['CONN_MAX_AGE'],"
         " 'health_checks': settings.DATABASES['default']['CONN_HEALTH_CHECKS'],"
+        " 'engine': settings.DATABASES['default']['ENGINE'],"
         " 'timeouts': settings.DATABASES['default'].get('OPTIONS', {}).get('tcp_user_timeout'),"
         " 'static': settings.STORAGES['staticfiles']['BACKEND'],"
         " 'log': settings.LOGGING['handlers']['stdout']['formatter']}))"
@@ -143,7 +246,8 @@ def test_production_reads_everything_from_the_environment():
         "page_cache": 600,
         "conn_max_age": 600,
         "health_checks": True,
-        "timeouts": 15000,
+        "engine": "medborgarloften.postgresql",
+        "timeouts": 2000,
         "static": "whitenoise.storage.CompressedManifestStaticFilesStorage",
         "log": "json",
     }
