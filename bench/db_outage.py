@@ -124,9 +124,9 @@ class TcpProxy:
         drop: every packet to and from the proxy is dropped (the network is lost).
         blackhole: open connections go silent and new ones are accepted but never answered,
         as by a hung database."""
-        self.mode = mode
         if mode == "drop":
             self._firewall("-I")
+        self.mode = mode
         if mode == "refuse":
             self._stop_listening()
             with self.lock:
@@ -135,10 +135,15 @@ class TcpProxy:
                 self._close(sock)
 
     def _firewall(self, action):
-        """Insert (-I) or delete (-D) the rules dropping every packet to and from the proxy."""
+        """Insert (-I) or delete (-D) the rules dropping every packet to and from the proxy.
+        Inserting fails loudly (iptables missing, not root) after undoing what it did; deleting
+        deletes what is there."""
         for match in ("--dport", "--sport"):
             rule = ["INPUT", "-p", "tcp", match, str(self.port), "-j", "DROP"]
-            subprocess.run(["iptables", action, *rule], check=True)
+            done = subprocess.run(["iptables", action, *rule], capture_output=True, text=True)
+            if action == "-I" and done.returncode != 0:
+                self._firewall("-D")
+                raise SystemExit(f"iptables could not drop packets: {done.stderr.strip()}")
 
     def restore(self):
         if self.mode == "drop":

@@ -4,7 +4,7 @@ import logging
 
 from pythonjsonlogger.json import JsonFormatter as BaseJsonFormatter
 
-from medborgarloften.outages import DATABASE_UNAVAILABLE, describe
+from medborgarloften.outages import cannot_reach_database, describe
 
 # Gunicorn's access log passes its request facts as a dict of one-letter atoms.
 ACCESS_ATOMS = {
@@ -38,15 +38,17 @@ class JsonFormatter(BaseJsonFormatter):
 
 
 class OneLineOutages(logging.Filter):
-    """Log a request that failed because the database is away as one line naming the cause.
+    """Log a request that failed because the database cannot be reached as one line naming the
+    cause, for every handler (it sits on the `django.request` logger).
 
     During an outage every request ends the same way, hundreds a second: a traceback for each
-    (5-8 KB) would flood the log collector and bury the line that says what happened.
+    (5-8 KB) would flood the log collector and bury the line that says what happened. Any other
+    database error keeps its traceback.
     """
 
     def filter(self, record):
         error = record.exc_info[1] if record.exc_info else None
-        if isinstance(error, DATABASE_UNAVAILABLE):
+        if error is not None and cannot_reach_database(error):
             record.msg, record.args = f"{record.getMessage()} ({describe(error)})", ()
             record.exc_info = record.exc_text = None
         return True

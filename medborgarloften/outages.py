@@ -1,8 +1,21 @@
-"""What counts as the database being away (not a mistake in a query), named in one line."""
+"""What counts as the database being away, as opposed to a mistake in a query."""
 
+import psycopg
 from django.db import InterfaceError, OperationalError
 
+# Answered with the 503 page: the database cannot serve the request now (away, shutting down,
+# or a deadlock or timeout that a retry may not meet).
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def cannot_reach_database(error):
+    """Whether `error` says the database cannot be reached at all: psycopg's errors of the
+    connection carry no SQLSTATE, or one of class 08 (connection exception) or 57P (the server
+    shutting down). A deadlock or a timed-out statement is a query's own failure."""
+    cause = error.__cause__ if isinstance(error, DATABASE_UNAVAILABLE) else None
+    if not isinstance(cause, psycopg.Error):
+        return False
+    return cause.sqlstate is None or cause.sqlstate.startswith(("08", "57P"))
 
 
 def describe(error):

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.db import OperationalError
 from django.db.utils import ConnectionHandler
@@ -56,11 +57,13 @@ def test_a_page_says_the_database_is_away_and_asks_to_come_back(visitor, db, mon
 
 
 class SilentDatabase:
-    """A port that accepts connections and never answers, as a database over a lost network."""
+    """A port that takes connections and never answers: a hung database, or one behind a lost
+    network (there connecting times out the same way, only earlier)."""
 
     def __init__(self):
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.listener.setblocking(False)
+        self.port = self.listener.getsockname()[1]
         self.accepted = []
 
     def connections(self):
@@ -87,7 +90,7 @@ def fresh_pause(monkeypatch, django_db_blocker):
     """No pause left over from another test, and none left for the next (nor for the test
     database's own connection, which on PostgreSQL is made by the same backend). The test's
     own connections go to made-up databases, so pytest-django need not guard them."""
-    monkeypatch.setattr(postgresql.DatabaseWrapper, "unreachable_until", 0.0)
+    monkeypatch.setattr(postgresql.DatabaseWrapper, "unreachable_until", {})
     with django_db_blocker.unblock():
         yield
 
@@ -110,11 +113,13 @@ def test_after_the_database_did_not_answer_the_next_requests_fail_at_once(
     silent_database, fresh_pause, monkeypatch
 ):
     monkeypatch.setattr(postgresql, "PAUSE_SECONDS", 1)
-    database = postgresql_at(silent_database.listener.getsockname()[1])
+    database = postgresql_at(silent_database.port)
     assert failure_seconds(database) >= 2  # the connect timeout
     assert silent_database.connections() == 1
-    # Paused: a request needing the database gets its 503 at once, without trying.
+    # Paused: a request needing the database gets its 503 at once, without trying, and so does
+    # one served by another connection of the process.
     assert failure_seconds(database) < 0.5
+    assert failure_seconds(postgresql_at(silent_database.port)) < 0.5
     assert silent_database.connections() == 1
     time.sleep(1)
     assert failure_seconds(database) >= 2  # after the pause the next request tries again
@@ -122,13 +127,40 @@ def test_after_the_database_did_not_answer_the_next_requests_fail_at_once(
 
 
 def test_a_refused_connection_does_not_pause_the_attempts(silent_database, fresh_pause):
-    closed = socket.create_server(("127.0.0.1", 0))
-    refusing = postgresql_at(closed.getsockname()[1])
-    closed.close()  # nothing listens there any more: the database is down, not unreachable
-    assert failure_seconds(refusing) < 1
-    silent = postgresql_at(silent_database.listener.getsockname()[1])
-    failure_seconds(silent)
+    with socket.socket() as bound:  # bound but not listening: connecting is refused at once
+        bound.bind(("127.0.0.1", 0))
+        assert failure_seconds(postgresql_at(bound.getsockname()[1])) < 1
+    failure_seconds(postgresql_at(silent_database.port))
     assert silent_database.connections() == 1
+
+
+class ConnectionGoneSilent:
+    """A kept connection whose peer stopped acknowledging: its check fails after the TCP user
+    timeout (shortened here to a second)."""
+
+    def cursor(self):
+        return self
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        return False
+
+    def execute(self, sql):
+        time.sleep(postgresql.SLOW_FAILURE_SECONDS)
+        raise psycopg.OperationalError("consuming input failed: Connection timed out")
+
+
+def test_a_kept_connection_that_fails_its_check_slowly_pauses_the_attempts(
+    silent_database, fresh_pause
+):
+    database = postgresql_at(silent_database.port)
+    database.connection = ConnectionGoneSilent()
+    assert not database.is_usable()
+    database.connection = None  # as Django closes it
+    assert failure_seconds(database) < 0.5  # no second wait for a new connection
+    assert silent_database.connections() == 0
 
 
 def test_any_other_error_is_the_plain_error_page(visitor, db, monkeypatch):
@@ -161,25 +193,41 @@ def test_an_unhandled_error_is_logged_as_one_json_line_with_its_request(
     assert "timestamp" in entry
 
 
+def error_log(visitor, monkeypatch, caplog, error):
+    """The log record of a request to the start page that meets `error`."""
+
+    def failing(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr("promises.views.report.with_status_data", failing)
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        status = visitor.get("/").status_code
+    (record,) = [r for r in caplog.records if r.name == "django.request"]
+    return status, json.loads(JsonFormatter().format(record))
+
+
 def test_a_request_during_an_outage_is_logged_in_one_line_naming_the_cause(
     visitor, db, monkeypatch, caplog
 ):
-    def unreachable(*args, **kwargs):
-        raise OperationalError("connection timeout expired\nmore detail")
-
-    monkeypatch.setattr("promises.views.report.with_status_data", unreachable)
-    with caplog.at_level(logging.ERROR, logger="django.request"):
-        visitor.get("/")
-    (record,) = [r for r in caplog.records if r.name == "django.request"]
-    # Through the handler every log line goes through in production: its filters, then JSON.
-    (stdout,) = [h for h in logging.getLogger("django").handlers if h.get_name() == "stdout"]
-    assert stdout.filter(record)
-    entry = json.loads(JsonFormatter().format(record))
+    cause = psycopg.OperationalError("connection timeout expired\nmore detail")
+    error = OperationalError(str(cause))
+    error.__cause__ = cause  # as Django wraps psycopg's errors
+    status, entry = error_log(visitor, monkeypatch, caplog, error)
+    assert status == 503
     assert entry["levelname"] == "ERROR" and entry["status_code"] == 503
-    assert (
-        entry["message"] == "Service Unavailable: / (OperationalError: connection timeout expired)"
-    )
+    message = "Service Unavailable: / (OperationalError: connection timeout expired)"
+    assert entry["message"] == message
     assert "exc_info" not in entry
+
+
+def test_a_failed_query_keeps_its_traceback_in_the_log(visitor, db, monkeypatch, caplog):
+    cause = psycopg.errors.DeadlockDetected("deadlock detected")
+    error = OperationalError(str(cause))
+    error.__cause__ = cause
+    status, entry = error_log(visitor, monkeypatch, caplog, error)
+    assert status == 503  # a retry may well succeed
+    assert entry["message"] == "Service Unavailable: /"
+    assert "OperationalError: deadlock detected" in entry["exc_info"]
 
 
 def test_gunicorns_access_log_becomes_json_fields():
