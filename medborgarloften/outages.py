@@ -3,8 +3,8 @@
 import psycopg
 from django.db import InterfaceError, OperationalError
 
-# Answered with the 503 page: the database cannot serve the request now (away, shutting down,
-# or a deadlock or timeout that a retry may not meet).
+# Answered with the 503 page: the database cannot serve the request now (it is away or
+# shutting down, or the query met a deadlock or a timeout, which a retry may well get past).
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
