@@ -16,3 +16,6 @@ class FollowupConfig(AppConfig):
     def ready(self):
         # After this app's migrations every permission the role groups name exists.
         post_migrate.connect(create_role_groups, sender=self)
+        from promises.revision import watch
+
+        watch(self)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from followup.models import Correction, FollowUpState, PublicationEvent, YearlyFollowUp
 from promises.models import PublicationState
-from promises.page_cache import data_changed
+from promises.revision import data_changed
 from promises.roles import coordinates
 
 Action = PublicationEvent.Action

@@ -20,8 +20,8 @@ from followup.models import Outcome, Period, YearlyFollowUp
 from followup.spreadsheets import COLUMNS, FORMULA_STARTS, neutralise
 from followup.status import Override
 from promises.models import Indicator
-from promises.page_cache import data_changed
 from promises.resources import Labels, SpreadsheetResource
+from promises.revision import data_changed
 from promises.roles import areas_of
 
 MAX_ROWS = 20_000

@@ -7,6 +7,11 @@ class PromisesConfig(AppConfig):
     verbose_name = _("Medborgarlöften")
 
     def ready(self):
-        from promises.page_cache import connect_signals
+        from promises.revision import watch
 
-        connect_signals()
+        watch(
+            self,
+            except_models=[
+                self.get_model(m) for m in ("Membership", "PublicFile", "PublicRevision")
+            ],
+        )

@@ -1,16 +1,8 @@
-"""Public pages kept in Django's cache for visitors who are not logged in.
+"""Public pages kept in Django's cache for visitors who are not logged in: the HTTP side.
 
-A kept page is filed with the revision of the public data it was made from: a random token in
-the database that every edit of promises or follow-ups replaces once its transaction has
-committed. A page kept under another revision than the current one is made afresh, so an edit
-makes every kept page stale at once, on every server; and since the revision is read before the
-data, an old page can never be filed under a new revision.
-
-With a shared cache (Redis), the current revision is also mirrored in the cache, so that a kept
-page is served with one cache read and no database query. A renewal writes the mirror after its
-commit, before the editor's save is answered; the mirror expires after a minute, which bounds
-how long a change made around the application (a database emptied or replaced by hand, or a
-renewal while Redis failed) goes unseen.
+A kept page is filed with the revision of the public data it was made from
+(promises/revision.py) and made afresh once the revision has changed; with a shared cache the
+revision is read from its mirror there, so a kept page costs one cache read and no query.
 """
 
 import hashlib
@@ -18,101 +10,24 @@ import logging
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache, caches
-from django.core.cache.backends.locmem import LocMemCache
-from django.db import connection, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.core.cache import cache
 from django.http import QueryDict
 from django.middleware.gzip import GZipMiddleware
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
-from django.utils.crypto import salted_hmac
 from django.utils.text import compress_string
 from django.utils.translation import get_language
 from redis import RedisError
 
-from promises.models import Membership, PublicFile, PublicRevision, new_revision_token
+from promises.revision import (
+    MIRROR_KEY,
+    NAMESPACE,
+    current_revision,
+    mirrored_revision,
+    shared_cache,
+)
 
 logger = logging.getLogger(__name__)
-
-PUBLIC_APPS = {"promises", "followup"}
-# Roles decide who may edit, not what the public sees; the rest is made from the public data.
-NOT_PUBLIC = {Membership, PublicFile, PublicRevision}
-
-
-# Pages kept for one deployment are named apart from another's sharing the cache (staging and
-# production): by its database and its secret key, which no two deployments should share.
-_database = settings.DATABASES["default"]
-_address = repr((_database["HOST"], _database.get("PORT"), str(_database["NAME"])))
-NAMESPACE = salted_hmac("promises.page_cache", _address).hexdigest()[:16]
-MIRROR_KEY = f"page-revision:{NAMESPACE}"
-MIRROR_SECONDS = 60
-
-
-def shared_cache():
-    """Whether every process reads the same cache; local memory is each process's own."""
-    return not isinstance(caches["default"], LocMemCache)
-
-
-def current_revision():
-    # Read for every kept page served without a shared cache, so plain SQL: the ORM would cost
-    # more than the query.
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT token FROM {PublicRevision._meta.db_table} WHERE id = 1")
-        row = cursor.fetchone()
-    if row is None:  # an emptied database (flush, restore): name its state afresh
-        return PublicRevision.objects.get_or_create(pk=1)[0].token
-    return row[0]
-
-
-def mirrored_revision():
-    """The current revision when the mirror has expired; `add`, so as not to undo a renewal that
-    was mirrored since the database was read."""
-    revision = current_revision()
-    cache.add(MIRROR_KEY, revision, MIRROR_SECONDS)
-    return revision
-
-
-def renew_revision():
-    PublicRevision.objects.update_or_create(pk=1, defaults={"token": new_revision_token()})
-    if shared_cache():
-        mirror_revision()
-
-
-def mirror_revision():
-    """Write the current revision to the mirror until the database confirms it.
-
-    Two renewals finishing at once may write the mirror in either order; whichever writes last
-    then reads the newer revision back and writes that, so the mirror ends on the newest one.
-    """
-    mirrored = None
-    while (revision := current_revision()) != mirrored:
-        cache.set(MIRROR_KEY, revision, MIRROR_SECONDS)
-        mirrored = revision
-
-
-def data_changed():
-    """Make every kept page stale when the current transaction commits.
-
-    An edit of many rows renews the revision once: a renewal already waiting in this transaction
-    or one enclosing it will run whenever this change is committed.
-    """
-    connection = transaction.get_connection()
-    active = set(connection.savepoint_ids)
-    waiting = (sids for sids, func, *_ in connection.run_on_commit if func is renew_revision)
-    if not any(sids <= active for sids in waiting):
-        # Robust: the edit is committed whatever happens here; a failure is logged by Django.
-        transaction.on_commit(renew_revision, robust=True)
-
-
-def on_model_change(sender, **kwargs):
-    if sender._meta.app_label in PUBLIC_APPS and sender not in NOT_PUBLIC:
-        data_changed()
-
-
-def connect_signals():
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(on_model_change, dispatch_uid=f"page_cache_{signal}")
 
 
 # The query parameters the public pages read; any other would only add copies to the cache.

@@ -16,7 +16,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 from promises.models import PublicFile
-from promises.page_cache import accepts_gzip, current_revision
+from promises.page_cache import accepts_gzip
+from promises.revision import current_revision
 
 
 def built(name, build, compress):

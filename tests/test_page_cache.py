@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from followup.models import Outcome
 from promises.models import PublicRevision
-from promises.page_cache import MIRROR_KEY, current_revision, mirror_revision, renew_revision
+from promises.revision import MIRROR_KEY, current_revision, mirror_revision, renew_revision
 from promises.roles import grant
 
 PROMISE_URL = "/eskilstuna/2021/"

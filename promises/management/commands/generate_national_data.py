@@ -59,7 +59,7 @@ from promises.models import (
     Theme,
 )
 from promises.numbers import format_number
-from promises.page_cache import renew_revision
+from promises.revision import renew_revision
 from promises.roles import COORDINATOR_GROUP, ensure_groups
 
 User = get_user_model()

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from promises.management.commands.backup import backed_up_models, check_file_name
-from promises.page_cache import renew_revision
+from promises.revision import renew_revision
 
 # Rows that `migrate` (or the first request) creates in an empty database.
 CREATED_BY_MIGRATE = {
