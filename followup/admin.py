@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+import followup.promise_admin  # noqa: F401 (registers the promise's admin with its follow-up parts)
 from followup import publishing, resources
 from followup.models import (
     Correction,

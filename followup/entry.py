@@ -221,6 +221,11 @@ def save_all(rows, followup_form, user, corrections=None):
     return " ".join(parts)
 
 
+def followup_entry_url(promise, year):
+    """The address of the entry page of one year's follow-up, in the promise's admin."""
+    return reverse("admin:promises_promise_followup", args=[promise.pk, year])
+
+
 def followup_entry_view(request, promise_id, year):
     if not (
         request.user.has_perm("followup.add_outcome")

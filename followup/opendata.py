@@ -10,8 +10,10 @@ import json
 from decimal import Decimal
 
 from followup import report
-from followup.spreadsheets import indicator_rows, neutralise
+from followup.spreadsheets import indicator_rows
+from promises.audience import PUBLIC
 from promises.models import Promise
+from promises.resources import neutralise
 
 # Open-data column → key of `spreadsheets.row_values`.
 COLUMNS = {
@@ -45,7 +47,7 @@ def rows():
         Promise.objects.published().order_by("area__name", "start_year")
     )
     for promise in promises:
-        promise_report = report.build(promise, council=False)
+        promise_report = report.promise_report(promise, PUBLIC)
         for summary in promise_report.years:
             for values in indicator_rows(promise_report, summary.year):
                 yield {column: plain(values[key]) for column, key in COLUMNS.items()}

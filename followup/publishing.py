@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from followup.models import Correction, FollowUpState, PublicationEvent, YearlyFollowUp
 from promises.models import PublicationState
 from promises.revision import data_changed
-from promises.roles import coordinates
+from promises.roles import may_publish
 
 Action = PublicationEvent.Action
 
 
 def check_may_publish(user, promise):
-    if not (user.has_perm("promises.publish_promise") and coordinates(user, promise.area)):
+    if not may_publish(user, promise):
         raise PermissionDenied
 
 

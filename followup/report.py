@@ -187,24 +187,26 @@ class PromiseReport:
         return None, None
 
 
-def visible_years(promise, council):
-    """The years a reader may see figures for: the council sees every year of the period."""
-    if council:
+def visible_years(promise, audience):
+    """The years a reader may see figures for: the council sees every year of its own areas'
+    promises, drafts included."""
+    if audience.sees_drafts_of(promise):
         return list(promise.years)
     return [f.year for f in promise.followup_list if f.state == PublicationState.PUBLISHED]
 
 
-def build(promise, council=False, today=None, year=None):
+def promise_report(promise, audience, today=None, year=None):
     """The report of one promise, from a promise loaded through `with_followup_data`.
 
     A promise loaded through `with_status_data` gives a report for its year summaries only, and
     one loaded through `with_indicator_data` a report of that indicator only (its summaries count
     that one commitment); neither has corrections, themes, parties or signatories to show.
 
-    With a year, the report covers that year alone, if the reader may see it.
+    `audience` (promises.audience) decides whether draft years are shown. With a year, the
+    report covers that year alone, if the reader may see it.
     """
     today = today or timezone.localdate()
-    years = [y for y in visible_years(promise, council) if year is None or y == year]
+    years = [y for y in visible_years(promise, audience) if year is None or y == year]
     followups = {f.year: f for f in promise.followup_list}
     commitments = []
     for commitment in promise.commitment_list:
@@ -234,3 +236,20 @@ def indicator_years(indicator, years, today):
         value = outcome.value if outcome else None
         rows.append(IndicatorYear(year, outcome, assessment, indicator.format_value(value)))
     return rows
+
+
+def missing_outcomes(promises, today):
+    """For each promise, per ended year, the indicators with no outcome for that year: what the
+    council still has to enter, as (promise, year, indicators)."""
+    for promise in with_followup_data(promises):
+        for year in promise.years:
+            if Period.YEAR.last_day(year) >= today:
+                continue
+            missing = [
+                indicator
+                for commitment in promise.commitment_list
+                for indicator in commitment.indicator_list
+                if not any(o.year == year for o in indicator.outcome_list)
+            ]
+            if missing:
+                yield promise, year, missing

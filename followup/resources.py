@@ -17,10 +17,10 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from followup import publishing
 from followup.models import Outcome, Period, YearlyFollowUp
-from followup.spreadsheets import COLUMNS, FORMULA_STARTS, neutralise
+from followup.spreadsheets import COLUMNS
 from followup.status import Override
 from promises.models import Indicator
-from promises.resources import Labels, SpreadsheetResource
+from promises.resources import FORMULA_STARTS, Labels, SpreadsheetResource, neutralise
 from promises.revision import data_changed
 from promises.roles import areas_of
 

@@ -4,7 +4,6 @@ One row per indicator and year. The first five columns are the row's stable key 
 year, commitment number, indicator number): the import matches rows by them, never by ids.
 """
 
-from django.utils.functional import Promise as LazyText
 from django.utils.translation import gettext_lazy as _
 
 from followup.status import Override
@@ -35,18 +34,6 @@ COLUMNS = [
     ("override", _("Ändrad bedömning")),
     ("override_reason", _("Motivering")),
 ]
-
-# A cell beginning with one of these can run as a formula when a spreadsheet opens the file.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """Text that could run as a formula gets a leading apostrophe, the spreadsheet convention."""
-    if isinstance(value, LazyText):
-        value = str(value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def headers():

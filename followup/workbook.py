@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from followup import spreadsheets
 from followup.status import Status
+from promises.resources import neutralise
 
 STATUS_FILLS = {
     Status.MET: "C6EFCE",
@@ -31,7 +32,7 @@ WIDE_TEXT = {"commitment", "indicator", "comment", "override_reason", "summary"}
 MAX_WIDTH = 60
 
 
-def build(promise_reports, year, title):
+def as_xlsx(promise_reports, year, title):
     """An xlsx file (bytes) of the given promise reports for one year."""
     workbook = Workbook()
     drafts = any(is_draft(report, year) for report in promise_reports)
@@ -149,7 +150,7 @@ def write_table(sheet, header, rows, keys):
     """Header in bold and frozen, neutralised text, number formats, widths that fit, a filter."""
     sheet.append(header)
     for row in rows:
-        sheet.append([spreadsheets.neutralise(value) for value in row])
+        sheet.append([neutralise(value) for value in row])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")

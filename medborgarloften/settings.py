@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "axes",
     "promises",
     "followup",
+    "public",
     "accessibility",
 ]
 
@@ -55,7 +56,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "medborgarloften.middleware.SwedishFirstLocaleMiddleware",
     # Kept public pages are served from here: a visitor's language is known, nothing else is run.
-    "promises.page_cache.PublicPageCacheMiddleware",
+    "public.page_cache.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -210,18 +211,18 @@ CACHES = {
         "BACKEND": "medborgarloften.cache.RedisCache",
         "LOCATION": REDIS_URL,
         # A Redis that stops answering costs a visitor a second, not a hung request: the page
-        # cache then makes pages afresh (promises/page_cache.py).
+        # cache then makes pages afresh (public/page_cache.py).
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 # Public pages are kept this many seconds for visitors who are not logged in (0: not cached).
-# Every edit of promises or follow-ups makes all kept pages stale at once (promises/page_cache.py),
+# Every edit of promises or follow-ups makes all kept pages stale at once (public/page_cache.py),
 # so the time only bounds memory and the turn of a year.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
 # The open-data files and yearly reports are built once per revision of the public data and day,
-# kept in the database (promises/public_files.py); off, they are built for every request.
+# kept in the database (public/built_files.py); off, they are built for every request.
 KEEP_BUILT_FILES = env_bool("KEEP_BUILT_FILES", True)
 
 # Logs go to stdout, as JSON lines for a log collector in production and as text while developing.

@@ -1,14 +1,9 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.urls import path, reverse
-from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from followup.entry import followup_entry_view
-from followup.models import FollowUpState
-from followup.publication_views import publication_view
 from promises import resources
 from promises.forms import LOCALIZED_DECIMALS
 from promises.models import (
@@ -22,7 +17,7 @@ from promises.models import (
     Theme,
 )
 from promises.resources import ExportMixin
-from promises.roles import coordinates, grant
+from promises.roles import grant
 from promises.scoping import AreaScopedAdmin, CoordinatorInline
 
 admin.site.site_header = _("Medborgarlöften – administration")
@@ -91,16 +86,19 @@ class CommitmentInline(CoordinatorInline, admin.TabularInline):
 
 @admin.register(Promise)
 class PromiseAdmin(AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
+    """What was promised. followup/promise_admin.py registers this admin again with the
+    follow-up parts (entry links, publishing buttons), so that this app names none of them."""
+
     area_path = "area"
     coordinator_only = True
     resource_classes = [resources.PromiseResource]
-    list_display = ["__str__", "followup_links", "period", "signed_on", "state"]
+    list_display = ["__str__", "period", "signed_on", "state"]
     list_filter = ["state", ("area", admin.RelatedOnlyFieldListFilter), "start_year"]
     list_select_related = ["area"]
     search_fields = ["title", "area__name", "background"]
     date_hierarchy = "signed_on"
     inlines = [SignatoryInline, CommitmentInline]
-    # Publishing is an action of its own, with a confirmation page (see the workflow below).
+    # Publishing is an action of its own, with a confirmation page (followup/promise_admin.py).
     readonly_fields = ["state"]
     fieldsets = [
         (None, {"fields": ["area", ("start_year", "end_year"), "title", "state"]}),
@@ -110,85 +108,6 @@ class PromiseAdmin(AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
     @admin.display(description=_("period"), ordering="start_year")
     def period(self, promise):
         return promise.period_label
-
-    @admin.display(description=_("mata in uppföljning"))
-    def followup_links(self, promise):
-        return format_html_join(
-            " ",
-            '<a href="{}">{}</a>',
-            ((followup_entry_url(promise, year), year) for year in promise.years),
-        )
-
-    def get_urls(self):
-        entry = path(
-            "<int:promise_id>/uppfoljning/<int:year>/",
-            self.admin_site.admin_view(followup_entry_view),
-            name="promises_promise_followup",
-        )
-        publication = [
-            path(
-                "<int:promise_id>/publicering/<slug:action>/",
-                self.admin_site.admin_view(publication_view),
-                name="promises_promise_publication",
-            ),
-            path(
-                "<int:promise_id>/publicering/<slug:action>/<int:year>/",
-                self.admin_site.admin_view(publication_view),
-                name="promises_promise_publication_year",
-            ),
-        ]
-        return [entry, *publication, *super().get_urls()]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        self.check_in_scope(request, object_id)
-        promise = self.get_object(request, object_id)
-        context = {
-            "followup_links": [(year, followup_entry_url(promise, year)) for year in promise.years],
-            "report_links": [
-                (
-                    year,
-                    reverse(
-                        "promise_workbook", args=[promise.area.slug, promise.period_slug, year]
-                    ),
-                )
-                for year in promise.years
-            ],
-            "publication_links": publication_links(request.user, promise),
-        }
-        extra_context = {**(extra_context or {}), **context}
-        return super().change_view(request, object_id, form_url, extra_context)
-
-
-def publication_links(user, promise):
-    """The publishing steps this user may take now, as (label, url), for the page's buttons."""
-    if not (user.has_perm("promises.publish_promise") and coordinates(user, promise.area)):
-        return []
-
-    def url(action, year=None):
-        if year is None:
-            return reverse("admin:promises_promise_publication", args=[promise.pk, action])
-        return reverse("admin:promises_promise_publication_year", args=[promise.pk, action, year])
-
-    if promise.is_published:
-        links = [(_("Avpublicera löftet"), url("avpublicera"))]
-    else:
-        links = [(_("Publicera löftet"), url("publicera"))]
-    states = {f.year: f.state for f in promise.followups.all()}
-    for year in promise.years:
-        state = states.get(year, FollowUpState.DRAFT)
-        if state == FollowUpState.DRAFT:
-            links.append((_("Rådet har godkänt %(year)s") % {"year": year}, url("godkann", year)))
-        elif state == FollowUpState.APPROVED:
-            label = _("Publicera uppföljning %(year)s") % {"year": year}
-            links.append((label, url("publicera-uppfoljning", year)))
-        else:
-            label = _("Avpublicera uppföljning %(year)s") % {"year": year}
-            links.append((label, url("avpublicera-uppfoljning", year)))
-    return links
-
-
-def followup_entry_url(promise, year):
-    return reverse("admin:promises_promise_followup", args=[promise.pk, year])
 
 
 class IndicatorInline(CoordinatorInline, admin.StackedInline):

@@ -11,7 +11,5 @@ class PromisesConfig(AppConfig):
 
         watch(
             self,
-            except_models=[
-                self.get_model(m) for m in ("Membership", "PublicFile", "PublicRevision")
-            ],
+            except_models=[self.get_model(m) for m in ("Membership", "PublicRevision")],
         )

@@ -548,25 +548,3 @@ class PublicRevision(models.Model):
 
     def __str__(self):
         return self.token
-
-
-class PublicFile(models.Model):
-    """A public download (open data, a yearly report) as built for one revision of the public
-    data. Nationally these take seconds to build and anyone may ask for them at any time, so each
-    is built once per revision, day and language, by one request while the others wait for it
-    (promises/public_files.py). Not backed up: it is rebuilt when first asked for.
-    """
-
-    name = models.CharField(_("namn"), max_length=100, unique=True)
-    revision = models.CharField(_("version"), max_length=32)
-    # Statuses depend on the day too: a period that has ended is judged, not "in progress".
-    built_on = models.DateField(_("byggd dag"))
-    content = models.BinaryField(_("innehåll"))
-    gzipped = models.BooleanField(_("gzip-komprimerad"), default=False)
-
-    class Meta:
-        verbose_name = _("byggd publik fil")
-        verbose_name_plural = _("byggda publika filer")
-
-    def __str__(self):
-        return self.name

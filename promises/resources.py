@@ -3,12 +3,24 @@
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
 from django.http import Http404
+from django.utils.functional import Promise as LazyText
 from django.utils.text import capfirst
 from import_export import admin as import_export_admin
 from import_export import fields, resources, widgets
 
-from followup.spreadsheets import neutralise
 from promises.models import Area, Commitment, Indicator, Party, Promise, Theme
+
+# A cell beginning with one of these can run as a formula when a spreadsheet opens the file.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """Text that could run as a formula gets a leading apostrophe, the spreadsheet convention."""
+    if isinstance(value, LazyText):
+        value = str(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 class SpreadsheetResource(resources.ModelResource):

@@ -82,3 +82,9 @@ def coordinates(user, area):
             user=user, area=area, role=Membership.Role.COORDINATOR
         ).exists()
     )
+
+
+def may_publish(user, promise):
+    """Publishing and unpublishing a promise or its follow-ups is a coordinator's step (or an
+    administrator's), in the promise's own area."""
+    return user.has_perm("promises.publish_promise") and coordinates(user, promise.area)

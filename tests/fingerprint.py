@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 
 # Kept out of comparisons: not backed up (see the backup command), or by design different after
 # a change (the revision that makes cached pages stale, the downloads built for it).
-NOT_COMPARED = {"sessions.session", "promises.publicrevision", "promises.publicfile"}
+NOT_COMPARED = {"sessions.session", "promises.publicrevision", "public.publicfile"}
 NOT_COMPARED_APPS = {"axes"}
 
 

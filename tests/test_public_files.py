@@ -14,9 +14,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from followup.models import Outcome, YearlyFollowUp
-from promises.models import PublicFile
-from promises.public_files import built
 from promises.roles import grant
+from public.built_files import built_file
+from public.models import PublicFile
 
 CSV_URL = "/oppna-data/utfall.csv"
 
@@ -114,7 +114,7 @@ def test_requests_arriving_during_a_build_wait_for_it_instead_of_building_again(
 
     def ask():
         try:
-            results.append(built("slow.txt", slow_build, compress=True))
+            results.append(built_file("slow.txt", slow_build, compress=True))
         finally:
             connection.close()
 

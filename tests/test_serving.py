@@ -49,7 +49,7 @@ def test_a_page_says_the_database_is_away_and_asks_to_come_back(visitor, db, mon
     def unreachable(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("promises.views.report.with_status_data", unreachable)
+    monkeypatch.setattr("public.views.report.with_status_data", unreachable)
     response = visitor.get("/")
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
@@ -167,7 +167,7 @@ def test_any_other_error_is_the_plain_error_page(visitor, db, monkeypatch):
     def broken(*args, **kwargs):
         raise ValueError("a bug")
 
-    monkeypatch.setattr("promises.views.report.with_status_data", broken)
+    monkeypatch.setattr("public.views.report.with_status_data", broken)
     response = visitor.get("/")
     assert response.status_code == 500
     assert "Något gick fel hos oss" in response.text
@@ -179,7 +179,7 @@ def test_an_unhandled_error_is_logged_as_one_json_line_with_its_request(
     def broken(*args, **kwargs):
         raise ValueError("a bug in the report")
 
-    monkeypatch.setattr("promises.views.report.with_status_data", broken)
+    monkeypatch.setattr("public.views.report.with_status_data", broken)
     with caplog.at_level(logging.ERROR, logger="django.request"):
         visitor.get("/?ar=2021")
     (record,) = [r for r in caplog.records if r.name == "django.request"]
@@ -199,7 +199,7 @@ def error_log(visitor, monkeypatch, caplog, error):
     def failing(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr("promises.views.report.with_status_data", failing)
+    monkeypatch.setattr("public.views.report.with_status_data", failing)
     with caplog.at_level(logging.ERROR, logger="django.request"):
         status = visitor.get("/").status_code
     (record,) = [r for r in caplog.records if r.name == "django.request"]

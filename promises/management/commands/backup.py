@@ -25,7 +25,7 @@ from promises import backup_format
 EXCLUDED = {
     "sessions": "logins in progress: everyone simply logs in again after a restore",
     "axes": "login attempts and lockouts: short-lived security logs holding IP addresses",
-    "promises.publicfile": "downloads built from the data: rebuilt when first asked for",
+    "public.publicfile": "downloads built from the data: rebuilt when first asked for",
 }
 COMPRESSIONS = ("", ".gz", ".bz2", ".xz", ".lzma")
 

@@ -15,16 +15,16 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-from promises.models import PublicFile
-from promises.page_cache import accepts_gzip
 from promises.revision import current_revision
+from public.models import PublicFile
+from public.page_cache import accepts_gzip
 
 
-def built(name, build, compress):
+def built_file(name, make, compress):
     """The content of the file `name` for the current revision and day, building it if needed,
     and whether it is gzip-compressed."""
     if not settings.KEEP_BUILT_FILES:
-        return build(), False
+        return make(), False
     name = f"{name}:{get_language()}"
     today = timezone.localdate()
     revision = current_revision()  # read before the data, so an old build never gets a new name
@@ -38,17 +38,17 @@ def built(name, build, compress):
         )
         revision = current_revision()  # edits may have come while waiting: build the newest
         if (file.revision, file.built_on) != (revision, today):
-            content = build()
+            content = make()
             file.content = gzip.compress(content, mtime=0) if compress else content
             file.revision, file.built_on, file.gzipped = revision, today, compress
             file.save()
     return bytes(file.content), file.gzipped
 
 
-def file_response(request, name, build, content_type, filename=None, compress=False):
+def file_response(request, name, make, content_type, filename=None, compress=False):
     """The built file as a response, gzip-encoded when the client accepts it, and a download
     named `filename` if given."""
-    content, gzipped = built(name, build, compress)
+    content, gzipped = built_file(name, make, compress)
     response = HttpResponse(content_type=content_type)
     if filename:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -2,7 +2,7 @@
 
 from django import template
 
-from promises.page_cache import kept_address, kept_query
+from public.page_cache import kept_address, kept_query
 
 register = template.Library()
 
@@ -10,7 +10,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def page_query(context):
     """The query parameters the pages read, and no others: a kept page is shared by every
-    address that differs only in the others, so it must not show them (promises/page_cache.py).
+    address that differs only in the others, so it must not show them (public/page_cache.py).
     Use with Django's tag: `{% page_query as query %}{% querystring query sida=2 %}`."""
     return kept_query(context["request"])
 

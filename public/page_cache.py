@@ -61,7 +61,7 @@ def compress(response):
     names the kept copy).
 
     Only pages for visitors without a session are compressed: a council member's page names
-    them and may hold drafts. Downloads are compressed, or not, by promises/public_files.py.
+    them and may hold drafts. Downloads are compressed, or not, by public/built_files.py.
     """
     if response.streaming or response.has_header("Content-Encoding"):
         return

@@ -1,0 +1,87 @@
+"""Downloads: the yearly reports as workbooks and the open data, built once per revision of the
+public data for the public (public/built_files.py) and afresh for the council, whose copies may
+hold drafts."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext_lazy as _
+
+from followup import opendata, report, workbook
+from promises.audience import Audience
+from public.built_files import file_response
+from public.views import report_at, reports_for
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def promise_workbook(request, slug, period, year):
+    """The yearly report of one promise; the council's copy includes drafts, marked as such."""
+    audience = Audience.of(request.user)
+    promise_report = report_at(
+        audience, slug, period, report.with_followup_data(audience.promises())
+    )
+    if year not in [summary.year for summary in promise_report.years]:
+        raise Http404
+    title = _("Uppföljning %(year)s av %(promise)s") % {
+        "year": year,
+        "promise": promise_report.promise,
+    }
+    content = workbook.as_xlsx([promise_report], year, str(title))
+    return workbook_response(audience, content, f"medborgarlofte-{slug}-{year}.xlsx")
+
+
+def yearly_workbook(request, year):
+    """Every area's report for one year, for the police region and national overviews.
+
+    The public one covers the whole country: it is built once per revision of the public data
+    and day.
+    """
+    audience = Audience.of(request.user)
+
+    def make():
+        promises = audience.promises().filter(start_year__lte=year, end_year__gte=year)
+        loaded = report.with_followup_data(promises, year)
+        reports = [r for r in reports_for(audience, loaded, year) if r.years]
+        if not reports:
+            raise Http404
+        title = _("Medborgarlöften: uppföljning %(year)s") % {"year": year}
+        return workbook.as_xlsx(reports, year, str(title))
+
+    filename = f"medborgarloften-{year}.xlsx"
+    if audience.is_council:
+        return workbook_response(audience, make(), filename)
+    return file_response(request, f"rapport/{year}.xlsx", make, XLSX, filename=filename)
+
+
+def workbook_response(audience, content, filename):
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if audience.is_council:
+        patch_cache_control(response, private=True)  # may hold drafts: never in a shared cache
+    return response
+
+
+def open_data(request):
+    return render(request, "public/open_data.html", {"columns": opendata.COLUMNS})
+
+
+def open_data_csv(request):
+    return file_response(
+        request,
+        "oppna-data/utfall.csv",
+        lambda: opendata.as_csv().encode(),
+        "text/csv; charset=utf-8",
+        filename="medborgarloften-utfall.csv",
+        compress=True,
+    )
+
+
+def open_data_json(request):
+    return file_response(
+        request,
+        "oppna-data/utfall.json",
+        lambda: opendata.as_json().encode(),
+        "application/json; charset=utf-8",
+        compress=True,
+    )

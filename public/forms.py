@@ -1,0 +1,60 @@
+"""The browse page's filters."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from followup.status import Status
+from promises.models import Area, Party, Theme
+
+
+class BrowseForm(forms.Form):
+    """Filters of the browse page; the choices and the narrowing come from the database."""
+
+    omrade = forms.ChoiceField(label=_("Område"), required=False)
+    ar = forms.TypedChoiceField(label=_("År"), required=False, coerce=int, empty_value=None)
+    tema = forms.ChoiceField(label=_("Fokusområde"), required=False)
+    part = forms.ChoiceField(label=_("Part"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, data, promises):
+        super().__init__(data)
+        everything = [("", _("Alla"))]
+        areas = Area.objects.filter(promises__in=promises).distinct().values_list("slug", "name")
+        self.fields["omrade"].choices = everything + list(areas)
+        self.fields["ar"].choices = everything + [(y, y) for y in covered_years(promises)]
+        themes = Theme.objects.filter(commitments__promise__in=promises).distinct()
+        self.fields["tema"].choices = everything + list(themes.values_list("slug", "name"))
+        parties = Party.objects.filter(commitments__promise__in=promises).distinct()
+        self.fields["part"].choices = everything + [(str(p.pk), p.name) for p in parties]
+        self.fields["status"].choices = everything + list(Status.choices)
+
+    def narrow(self, promises):
+        """The promises that can match, found by the database; status is judged afterwards."""
+        data = self.cleaned_data
+        if data["omrade"]:
+            promises = promises.filter(area__slug=data["omrade"])
+        if data["ar"]:
+            promises = promises.filter(start_year__lte=data["ar"], end_year__gte=data["ar"])
+        if data["tema"]:
+            promises = promises.filter(commitments__theme__slug=data["tema"])
+        if data["part"]:
+            promises = promises.filter(commitments__parties=data["part"])
+        return promises.distinct()
+
+    def matches(self, commitment_report, year):
+        data, commitment = self.cleaned_data, commitment_report.commitment
+        return (
+            (not data["ar"] or year == data["ar"])
+            and (not data["tema"] or (commitment.theme and commitment.theme.slug == data["tema"]))
+            and (not data["part"] or int(data["part"]) in {p.pk for p in commitment.party_list})
+            and (not data["status"] or commitment_report.status_in(year) == data["status"])
+        )
+
+
+def covered_years(promises):
+    """The years up to this one that some of the promises cover, newest first."""
+    this_year = timezone.localdate().year
+    spans = promises.values_list("start_year", "end_year").distinct()
+    years = {y for start, end in spans for y in range(start, end + 1) if y <= this_year}
+    return sorted(years, reverse=True)
