@@ -28,6 +28,7 @@ serve: install messages
 	exec $(BIN)/gunicorn -c gunicorn.conf.py
 
 test: install-test messages
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 install: $(VENV)/.installed
@@ -60,6 +61,7 @@ demo: install
 	$(MANAGE) load_demo
 
 lint: install-test
+	$(BIN)/lint-imports
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 

@@ -1,4 +1,10 @@
-"""Promises, their commitments and the indicators that make a commitment measurable."""
+"""Promises, their commitments and the indicators that make a commitment measurable.
+
+One module, as Django apps keep their models, although it is past 400 lines: most of it is field
+declarations with their Swedish names and help texts, and the largest part, Indicator, keeps its
+target rule beside its fields (what a target means, how a figure is written) so that a status
+is never judged outside the model.
+"""
 
 import secrets
 
