@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from followup import publishing, status
-from followup.models import Outcome, Period, YearlyFollowUp
+from followup.models import Outcome, PartOfYear, YearlyFollowUp
 from promises.forms import DecimalInput, MultilineField
 from promises.models import Indicator, Promise
 from promises.roles import areas_of
@@ -117,8 +117,7 @@ class OutcomeEntryForm(KeepsOthersEdits, forms.ModelForm):
 
     def assessment(self, today):
         outcome = self.instance if self.instance.pk else None
-        period_end = Period(self.instance.period).last_day(self.instance.year)
-        return status.assess(self.indicator, outcome, period_end, today)
+        return status.assess(self.indicator, outcome, self.instance.ends_on, today)
 
 
 class YearlyFollowUpForm(KeepsOthersEdits, forms.ModelForm):
@@ -149,7 +148,9 @@ def previous_label(indicator, previous_outcome, year):
     return "–"
 
 
-def build_forms(promise, year, period, data):
+def build_forms(promise, year, part_of_year, data):
+    """The page's forms, bound to `data` when posted: one per indicator, and the yearly
+    follow-up's form for the whole year (None for a tertial or quarter)."""
     indicators = (
         Indicator.objects.filter(commitment__promise=promise)
         .select_related("commitment__theme", "commitment__promise")
@@ -159,12 +160,16 @@ def build_forms(promise, year, period, data):
     outcomes = {
         (outcome.indicator_id, outcome.year): outcome
         for outcome in Outcome.objects.filter(
-            indicator__commitment__promise=promise, year__in=[year, year - 1], period=period
+            indicator__commitment__promise=promise,
+            year__in=[year, year - 1],
+            part_of_year=part_of_year,
         )
     }
     rows = []
     for indicator in indicators:
-        instance = outcomes.get((indicator.pk, year)) or Outcome(year=year, period=period)
+        instance = outcomes.get((indicator.pk, year))
+        if instance is None:
+            instance = Outcome(year=year, part_of_year=part_of_year)
         instance.indicator = indicator
         previous = outcomes.get((indicator.pk, year - 1))
         rows.append(
@@ -176,7 +181,7 @@ def build_forms(promise, year, period, data):
                 previous_label=previous_label(indicator, previous, year),
             )
         )
-    if period != Period.YEAR:
+    if part_of_year != PartOfYear.YEAR:
         return rows, None  # the yearly summary belongs to the whole year only
     followup = YearlyFollowUp.objects.filter(promise=promise, year=year).first()
     followup_form = YearlyFollowUpForm(
@@ -246,15 +251,17 @@ def followup_entry_view(request, promise_id, year):
             message += " " + _("Inget sparades.")
         messages.error(request, message)
         return redirect(change_url)
-    period = request.GET.get("period", Period.YEAR)
-    if period not in Period.values:
-        messages.error(request, _("Okänd period: välj helår, tertial eller kvartal."))
+    # The part of the year is named "period" in the page's address (?period=t1), as it always
+    # has been: addresses that were shared or bookmarked keep working.
+    part_of_year = request.GET.get("period", PartOfYear.YEAR)
+    if part_of_year not in PartOfYear.values:
+        messages.error(request, _("Okänd del av året: välj helår, tertial eller kvartal."))
         return redirect(request.path)
 
     data = request.POST if request.method == "POST" else None
     # Changing a figure the public has seen is allowed, but logged with a reason.
-    published = period == Period.YEAR and publishing.is_published_year(promise, year)
-    rows, followup_form = build_forms(promise, year, period, data)
+    published = part_of_year == PartOfYear.YEAR and publishing.is_published_year(promise, year)
+    rows, followup_form = build_forms(promise, year, part_of_year, data)
     # Judged before validation, so a refused input never shows as the current status.
     today = timezone.localdate()
     assessments = [form.assessment(today) for form in rows]
@@ -281,8 +288,8 @@ def followup_entry_view(request, promise_id, year):
         "title": _("Uppföljning %(year)s: %(promise)s") % {"year": year, "promise": promise},
         "promise": promise,
         "year": year,
-        "period": Period(period),
-        "periods": Period.choices,
+        "part_of_year": PartOfYear(part_of_year),
+        "parts_of_year": PartOfYear.choices,
         "years": promise.years,
         "rows": list(zip(rows, assessments, strict=True)),
         "followup_form": followup_form,

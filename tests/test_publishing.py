@@ -119,7 +119,7 @@ def test_the_outcome_admin_also_asks_for_a_reason_to_change_a_published_figure(a
     outcome = Outcome.objects.get(indicator__commitment__order=3)
     url = reverse("admin:followup_outcome_change", args=[outcome.pk])
     data = {
-        "indicator": outcome.indicator_id, "year": 2021, "period": "year", "value": "6",
+        "indicator": outcome.indicator_id, "year": 2021, "part_of_year": "year", "value": "6",
         "comment": outcome.comment, "status_override": "", "override_reason": "",
     }  # fmt: skip
     refused = admin_client.post(url, data)
@@ -134,7 +134,7 @@ def test_every_change_is_in_the_audit_trail_with_who_and_what(admin_client, demo
     outcome = Outcome.objects.get(indicator__commitment__order=3)
     url = reverse("admin:followup_outcome_change", args=[outcome.pk])
     data = {
-        "indicator": outcome.indicator_id, "year": 2021, "period": "year", "value": "7",
+        "indicator": outcome.indicator_id, "year": 2021, "part_of_year": "year", "value": "7",
         "comment": "ny", "status_override": "", "override_reason": "",
         "correction_reason": "Rättat",
     }  # fmt: skip
