@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +12,6 @@ from followup.models import (
     Correction,
     FollowUpState,
     Outcome,
-    PartOfYear,
     PublicationEvent,
     YearlyFollowUp,
 )
@@ -43,7 +43,7 @@ class OutcomeAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.before = (self.instance.value, self.instance.status_override)
-        self.correction = None
+        self.corrections = None
 
     def clean(self):
         cleaned = super().clean()
@@ -53,16 +53,16 @@ class OutcomeAdminForm(forms.ModelForm):
         indicator = cleaned.get("indicator") or (current and current.indicator)
         year = cleaned.get("year") or (current and current.year)
         part_of_year = cleaned.get("part_of_year") or (current and current.part_of_year)
-        if not indicator or not year or self.errors:
+        if not indicator or not year or not part_of_year or self.errors:
             return cleaned
-        promise = indicator.commitment.promise
-        if part_of_year == PartOfYear.YEAR and publishing.is_published_year(promise, year):
-            after = (cleaned.get("value"), cleaned.get("status_override", ""))
-            self.correction = publishing.describe_change(indicator, year, self.before, after)
-        if self.correction and not cleaned.get("correction_reason", "").strip():
-            self.add_error(
-                "correction_reason", _("Siffrorna är publicerade: skriv skälet till rättelsen.")
+        figures = publishing.PublishedFigures(indicator.commitment.promise, year, part_of_year)
+        after = (cleaned.get("value"), cleaned.get("status_override", ""))
+        try:
+            self.corrections = figures.corrections(
+                [(indicator, self.before, after)], cleaned.get("correction_reason")
             )
+        except ValidationError as error:
+            self.add_error("correction_reason", error)
         return cleaned
 
 
@@ -117,9 +117,9 @@ class OutcomeAdmin(AreaScopedAdmin, ImportExportMixin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # A published figure is corrected, never deleted, so the corrections log stays true.
-        if obj is not None and obj.part_of_year == PartOfYear.YEAR:
+        if obj is not None:
             promise = obj.indicator.commitment.promise
-            if publishing.is_published_year(promise, obj.year):
+            if publishing.PublishedFigures(promise, obj.year, obj.part_of_year).published:
                 return False
         return super().has_delete_permission(request, obj)
 
@@ -132,12 +132,8 @@ class OutcomeAdmin(AreaScopedAdmin, ImportExportMixin, SimpleHistoryAdmin):
         obj.entered_by = request.user
         with transaction.atomic():
             super().save_model(request, obj, form, change)
-            if form.correction:
-                reason = form.cleaned_data["correction_reason"]
-                promise = obj.indicator.commitment.promise
-                publishing.record_corrections(
-                    promise, obj.year, [form.correction], reason, request.user
-                )
+            if form.corrections:
+                form.corrections.record(request.user)
 
     def has_import_permission(self, request):
         # The same rights as the follow-up entry page.

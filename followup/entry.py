@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -83,7 +83,7 @@ class OutcomeEntryForm(KeepsOthersEdits, forms.ModelForm):
     def __init__(self, *args, indicator, previous_label, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
-        # The published figure, kept before validation changes the instance.
+        # The figure as stored (perhaps published), kept before validation changes the instance.
         self.before = (self.instance.value, self.instance.status_override)
         self.previous_label = previous_label
         if indicator.kind == Indicator.Kind.YES_NO:
@@ -118,6 +118,12 @@ class OutcomeEntryForm(KeepsOthersEdits, forms.ModelForm):
     def assessment(self, today):
         outcome = self.instance if self.instance.pk else None
         return status.assess(self.indicator, outcome, self.instance.ends_on, today)
+
+    @property
+    def figure(self):
+        """(indicator, before, after) for the rule on published figures (publishing.py)."""
+        after = (self.instance.value, self.instance.status_override)
+        return self.indicator, self.before, after
 
 
 class YearlyFollowUpForm(KeepsOthersEdits, forms.ModelForm):
@@ -192,16 +198,11 @@ def build_forms(promise, year, part_of_year, data):
     return rows, followup_form
 
 
-def published_changes(rows):
-    """What changes in figures the public has already seen, in words."""
-    changes = (publishing.figure_change(form.instance, *form.before) for form in rows)
-    return [change for change in changes if change]
-
-
 def save_all(rows, followup_form, user, corrections=None):
     """Saves what changed, all or nothing; returns a message for the council member.
 
-    `corrections` is (promise, year, changes, reason) when published figures change.
+    `corrections` (publishing.Corrections) are recorded with the save when published figures
+    change.
     """
     changed = [form for form in rows if form.has_changed()]
     followup_changed = followup_form is not None and followup_form.has_changed()
@@ -213,7 +214,7 @@ def save_all(rows, followup_form, user, corrections=None):
         if followup_changed:
             followup_form.save()
         if corrections:
-            publishing.record_corrections(*corrections, user)
+            corrections.record(user)
     if not changed and not followup_changed:
         return _("Inga ändringar att spara.")
     parts = []
@@ -260,7 +261,7 @@ def followup_entry_view(request, promise_id, year):
 
     data = request.POST if request.method == "POST" else None
     # Changing a figure the public has seen is allowed, but logged with a reason.
-    published = part_of_year == PartOfYear.YEAR and publishing.is_published_year(promise, year)
+    figures = publishing.PublishedFigures(promise, year, part_of_year)
     rows, followup_form = build_forms(promise, year, part_of_year, data)
     # Judged before validation, so a refused input never shows as the current status.
     today = timezone.localdate()
@@ -269,14 +270,13 @@ def followup_entry_view(request, promise_id, year):
         to_check = [form for form in rows if form.is_to_save]
         forms_valid = all([form.is_valid() for form in to_check])
         corrections = None
-        if forms_valid and published:
-            changes = published_changes([form for form in to_check if form.has_changed()])
-            reason = data.get("rattelse", "").strip()
-            if changes and not reason:
+        if forms_valid:
+            changed = [form.figure for form in to_check if form.has_changed()]
+            try:
+                corrections = figures.corrections(changed, data.get("rattelse"))
+            except ValidationError as error:
                 forms_valid = False
-                messages.error(request, _("Siffrorna är publicerade: skriv skälet till rättelsen."))
-            elif changes:
-                corrections = (promise, year, changes, reason)
+                messages.error(request, " ".join(error.messages))
         if forms_valid and (followup_form is None or followup_form.is_valid()):
             message = save_all(to_check, followup_form, request.user, corrections)
             messages.success(request, message)
@@ -294,7 +294,7 @@ def followup_entry_view(request, promise_id, year):
         "rows": list(zip(rows, assessments, strict=True)),
         "followup_form": followup_form,
         "change_url": change_url,
-        "published": published,
+        "published": figures.published,
         "correction_reason": data.get("rattelse", "") if data else "",
         "opts": Promise._meta,
     }

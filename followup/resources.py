@@ -172,9 +172,7 @@ class OutcomeResource(SpreadsheetResource):
             for o in Outcome.objects.filter(indicator__in=[i for i in self.indicators.values()])
         }
         self.seen = {}
-        self.published_years = set(
-            YearlyFollowUp.objects.published().values_list("promise_id", "year")
-        )
+        self.published_years = publishing.published_years()
         self.corrections = []
         self.refused = False
 
@@ -305,25 +303,32 @@ class OutcomeResource(SpreadsheetResource):
             raise ValidationError(errors)
 
     def check_correction(self, instance):
-        """A published figure may change only with a reason, which becomes a rättelse."""
+        """The rule on published figures (publishing.PublishedFigures), for one row: its reason
+        is in the column "Skäl till rättelse"."""
         promise = instance.indicator.commitment.promise
-        published = (promise.pk, instance.year) in self.published_years
-        if not published or instance.part_of_year != PartOfYear.YEAR:
-            return {}
-        change = publishing.figure_change(instance, *self.before)
-        if change is None:
-            return {}
-        reason = str(self.row.get(CORRECTION_REASON[0]) or "").strip()
-        if not reason:
+        figures = publishing.PublishedFigures(
+            promise,
+            instance.year,
+            instance.part_of_year,
+            year_published=(promise.pk, instance.year) in self.published_years,
+        )
+        after = (instance.value, instance.status_override)
+        reason = str(self.row.get(CORRECTION_REASON[0]) or "")
+        try:
+            corrections = figures.corrections([(instance.indicator, self.before, after)], reason)
+        except ValidationError:
             message = _("Siffran är publicerad: skriv skälet i kolumnen ”Skäl till rättelse”.")
             return {"value": message}
-        self.corrections.append((promise, instance.year, [change], reason))
+        if corrections:
+            self.corrections.append(corrections)
         return {}
 
     def after_import(self, dataset, result, **kwargs):
+        # Inside the import's transaction: the corrections are saved with the figures or not at
+        # all.
         if not (result.has_errors() or result.has_validation_errors()):
-            for promise, year, changes, reason in self.corrections:
-                publishing.record_corrections(promise, year, changes, reason, self.author)
+            for corrections in self.corrections:
+                corrections.record(self.author)
 
 
 def indicator_index(user=None):
