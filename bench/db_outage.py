@@ -433,7 +433,7 @@ def run_round(label, options, data, db_name, conn_max_age, mode, checks):
         (stored,) = harness.query(
             db_name,
             "SELECT value FROM followup_outcome WHERE indicator_id = %s AND year = 2024 "
-            "AND period = 'year'",
+            "AND part_of_year = 'year'",
             (indicator["id"],),
         )[0]
         checks.check(

@@ -9,9 +9,9 @@ clients for --seconds on loopback:
   commitment list, open data (page, csv, json) and a promise's yearly xlsx report;
 - --council of them are council members: they log in through /admin/login/ and save outcomes
   through the admin, each in its own area: the Outcome add form (a new indicator, year and
-  period each time), the follow-up entry page (all of a year's figures, new values each time)
-  and corrections of the published year 2023 on the entry page (with a reason). Every value is
-  distinct and recorded client-side.
+  part of the year each time), the follow-up entry page (all of a year's figures, new values
+  each time) and corrections of the published year 2023 on the entry page (with a reason).
+  Every value is distinct and recorded client-side.
 
 Afterwards it checks: no 5xx response and no failed request; every save the clients saw succeed
 is in the database exactly once with the value they saved (queried straight from PostgreSQL),
@@ -34,8 +34,8 @@ from collections import Counter, defaultdict
 import harness
 from harness import Checks, Client, Stats, find_form, form_errors, log
 
-PERIODS = ["year", "t1", "t2", "t3", "q1", "q2", "q3", "q4"]
-ENTRY_PERIODS_2024 = ["year", "t1", "t2", "t3"]  # saved through the entry page
+PARTS_OF_YEAR = ["year", "t1", "t2", "t3", "q1", "q2", "q3", "q4"]
+ENTRY_PARTS_OF_2024 = ["year", "t1", "t2", "t3"]  # saved through the entry page
 PUBLISHED_YEAR = 2023
 
 
@@ -76,7 +76,7 @@ class Pages:
 
 
 class Ledger:
-    """What one council client saved: key (indicator id, year, period) → value."""
+    """What one council client saved: key (indicator id, year, part of year) → value."""
 
     def __init__(self):
         self.final = {}  # the value of the last save the client saw succeed
@@ -149,8 +149,8 @@ class Run:
             stats.record_error("login", "/admin/login/", error)
             return
         indicators = [indicator["id"] for indicator in area["indicators"]]
-        pool = [(i, 2025, period) for i in indicators for period in PERIODS]
-        pool += [(i, 2024, period) for i in indicators for period in ("q1", "q2", "q3", "q4")]
+        pool = [(i, 2025, part) for i in indicators for part in PARTS_OF_YEAR]
+        pool += [(i, 2024, part) for i in indicators for part in ("q1", "q2", "q3", "q4")]
         rng.shuffle(pool)
         sequence = iter(range(1, 10**6))
 
@@ -162,8 +162,8 @@ class Run:
             if roll < 0.4 and pool:
                 self.admin_add(client, stats, ledger, pool.pop(), next_value())
             elif roll < 0.7:
-                period = rng.choice(ENTRY_PERIODS_2024)
-                self.entry_save(client, stats, ledger, area, 2024, period, next_value)
+                part = rng.choice(ENTRY_PARTS_OF_2024)
+                self.entry_save(client, stats, ledger, area, 2024, part, next_value)
             elif roll < 0.8:
                 self.entry_save(client, stats, ledger, area, PUBLISHED_YEAR, "year", next_value)
             else:
@@ -173,13 +173,13 @@ class Run:
         self.retries(client)
 
     def admin_add(self, client, stats, ledger, key, value):
-        indicator, year, period = key
+        indicator, year, part = key
         path = "/admin/followup/outcome/add/"
         page = self.timed(stats, "admin-add-form", lambda: client.get(path))
         if page is None or page.status != 200:
             return
         form = find_form(page.text, lambda f: f.attrs.get("id") == "outcome_form")
-        for name, field_value in (("indicator", indicator), ("year", year), ("period", period),
+        for name, field_value in (("indicator", indicator), ("year", year), ("part_of_year", part),
                                   ("value", value), ("comment", f"Lasttest {value}")):  # fmt: skip
             form.set(name, field_value)
         form.set("_save", "Spara")
@@ -197,9 +197,10 @@ class Run:
             ledger.refused.append((f"add {key}={value}", "; ".join(form_errors(response.text))))
             ledger.refused_keys.add(key)
 
-    def entry_save(self, client, stats, ledger, area, year, period, next_value):
-        """Every figure of one year and period through the entry page, all with new values."""
-        path = f"/admin/promises/promise/{area['promise_id']}/uppfoljning/{year}/?period={period}"
+    def entry_save(self, client, stats, ledger, area, year, part, next_value):
+        """Every figure of one year (or part of it) through the entry page, all new values."""
+        # The entry page's address names the part of the year "period".
+        path = f"/admin/promises/promise/{area['promise_id']}/uppfoljning/{year}/?period={part}"
         published = year == PUBLISHED_YEAR
         kind = "correction" if published else "entry"
         page = self.timed(stats, f"{kind}-form", lambda: client.get(path))
@@ -208,7 +209,7 @@ class Run:
         form = find_form(page.text, lambda f: any(n.startswith("indikator-") for n in f.names()))
         values = {}
         for indicator in area["indicators"]:
-            key = (indicator["id"], year, period)
+            key = (indicator["id"], year, part)
             values[key] = next_value()
             form.set(f"indikator-{indicator['id']}-value", values[key])
         if published:
@@ -230,9 +231,7 @@ class Run:
             if published and ledger.corrections is not None:
                 ledger.corrections += len(values)
         else:
-            ledger.refused.append(
-                (f"{kind} {year} {period}", "; ".join(form_errors(response.text)))
-            )
+            ledger.refused.append((f"{kind} {year} {part}", "; ".join(form_errors(response.text))))
 
     def go(self):
         council = self.data["areas"][: self.options.council]
@@ -261,8 +260,8 @@ def verify_database(name, data, ledgers, checks):
     indicator_ids = [i["id"] for area in data["areas"] for i in area["indicators"]]
     rows = harness.query(
         name,
-        "SELECT indicator_id, year, period, value, count(*) OVER "
-        "(PARTITION BY indicator_id, year, period) FROM followup_outcome "
+        "SELECT indicator_id, year, part_of_year, value, count(*) OVER "
+        "(PARTITION BY indicator_id, year, part_of_year) FROM followup_outcome "
         "WHERE indicator_id = ANY(%s)",
         (indicator_ids,),
     )
@@ -271,7 +270,7 @@ def verify_database(name, data, ledgers, checks):
         ((i, y, p), n)
         for i, y, p, n in harness.query(
             name,
-            "SELECT indicator_id, year, period, count(*) FROM followup_historicaloutcome "
+            "SELECT indicator_id, year, part_of_year, count(*) FROM followup_historicaloutcome "
             "WHERE indicator_id = ANY(%s) GROUP BY 1, 2, 3",
             (indicator_ids,),
         )

@@ -168,7 +168,7 @@ class Round:
         (outcome_id,) = harness.query(
             database,
             "SELECT id FROM followup_outcome WHERE indicator_id = %s AND year = 2023 "
-            "AND period = 'year'",
+            "AND part_of_year = 'year'",
             (self.second["id"],),
         )[0]
         path = f"/admin/followup/outcome/{outcome_id}/change/"

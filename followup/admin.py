@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +12,6 @@ from followup.models import (
     Correction,
     FollowUpState,
     Outcome,
-    Period,
     PublicationEvent,
     YearlyFollowUp,
 )
@@ -33,7 +33,7 @@ class OutcomeAdminForm(forms.ModelForm):
         fields = [
             "indicator",
             "year",
-            "period",
+            "part_of_year",
             "value",
             "comment",
             "status_override",
@@ -43,25 +43,26 @@ class OutcomeAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.before = (self.instance.value, self.instance.status_override)
-        self.correction = None
+        self.corrections = None
 
     def clean(self):
         cleaned = super().clean()
-        # On a change page indicator, year and period are read-only: they come from the instance.
+        # On a change page indicator, year and part of the year are read-only: they come from
+        # the instance.
         current = self.instance if self.instance.pk else None
         indicator = cleaned.get("indicator") or (current and current.indicator)
         year = cleaned.get("year") or (current and current.year)
-        period = cleaned.get("period") or (current and current.period)
-        if not indicator or not year or self.errors:
+        part_of_year = cleaned.get("part_of_year") or (current and current.part_of_year)
+        if not indicator or not year or not part_of_year or self.errors:
             return cleaned
-        promise = indicator.commitment.promise
-        if period == Period.YEAR and publishing.is_published_year(promise, year):
-            after = (cleaned.get("value"), cleaned.get("status_override", ""))
-            self.correction = publishing.describe_change(indicator, year, self.before, after)
-        if self.correction and not cleaned.get("correction_reason", "").strip():
-            self.add_error(
-                "correction_reason", _("Siffrorna är publicerade: skriv skälet till rättelsen.")
+        figures = publishing.PublishedFigures(indicator.commitment.promise, year, part_of_year)
+        after = (cleaned.get("value"), cleaned.get("status_override", ""))
+        try:
+            self.corrections = figures.corrections(
+                [(indicator, self.before, after)], cleaned.get("correction_reason")
             )
+        except ValidationError as error:
+            self.add_error("correction_reason", error)
         return cleaned
 
 
@@ -71,10 +72,10 @@ class OutcomeAdmin(AreaScopedAdmin, ImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [resources.OutcomeResource]
     import_formats = resources.IMPORT_FORMATS
     import_error_display = ("message",)
-    list_display = ["indicator", "year", "period", "value_label", "status", "entered_by"]
+    list_display = ["indicator", "year", "part_of_year", "value_label", "status", "entered_by"]
     list_filter = [
         "year",
-        "period",
+        "part_of_year",
         "status_override",
         ("indicator__commitment__promise__area", admin.RelatedOnlyFieldListFilter),
         "indicator__commitment__promise__state",
@@ -91,7 +92,7 @@ class OutcomeAdmin(AreaScopedAdmin, ImportExportMixin, SimpleHistoryAdmin):
     formfield_overrides = LOCALIZED_DECIMALS
     fields = [
         "indicator",
-        ("year", "period"),
+        ("year", "part_of_year"),
         "value",
         "comment",
         ("status_override", "override_reason"),
@@ -109,15 +110,16 @@ class OutcomeAdmin(AreaScopedAdmin, ImportExportMixin, SimpleHistoryAdmin):
         return outcome.assessment().label
 
     def get_readonly_fields(self, request, obj=None):
-        # An outcome stays with its indicator and period: a figure is moved by a new entry.
-        fixed = ["indicator", "year", "period"] if obj is not None else []
+        # An outcome stays with its indicator, year and part of the year: a figure is moved by a
+        # new entry.
+        fixed = ["indicator", "year", "part_of_year"] if obj is not None else []
         return [*super().get_readonly_fields(request, obj), *fixed]
 
     def has_delete_permission(self, request, obj=None):
         # A published figure is corrected, never deleted, so the corrections log stays true.
-        if obj is not None and obj.period == Period.YEAR:
+        if obj is not None:
             promise = obj.indicator.commitment.promise
-            if publishing.is_published_year(promise, obj.year):
+            if publishing.PublishedFigures(promise, obj.year, obj.part_of_year).published:
                 return False
         return super().has_delete_permission(request, obj)
 
@@ -130,12 +132,8 @@ class OutcomeAdmin(AreaScopedAdmin, ImportExportMixin, SimpleHistoryAdmin):
         obj.entered_by = request.user
         with transaction.atomic():
             super().save_model(request, obj, form, change)
-            if form.correction:
-                reason = form.cleaned_data["correction_reason"]
-                promise = obj.indicator.commitment.promise
-                publishing.record_corrections(
-                    promise, obj.year, [form.correction], reason, request.user
-                )
+            if form.corrections:
+                form.corrections.record(request.user)
 
     def has_import_permission(self, request):
         # The same rights as the follow-up entry page.

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from followup import publishing, status
-from followup.models import Outcome, Period, YearlyFollowUp
+from followup.models import Outcome, PartOfYear, YearlyFollowUp
 from promises.forms import DecimalInput, MultilineField
 from promises.models import Indicator, Promise
 from promises.roles import areas_of
@@ -83,7 +83,7 @@ class OutcomeEntryForm(KeepsOthersEdits, forms.ModelForm):
     def __init__(self, *args, indicator, previous_label, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
-        # The published figure, kept before validation changes the instance.
+        # The figure as stored (perhaps published), kept before validation changes the instance.
         self.before = (self.instance.value, self.instance.status_override)
         self.previous_label = previous_label
         if indicator.kind == Indicator.Kind.YES_NO:
@@ -117,8 +117,13 @@ class OutcomeEntryForm(KeepsOthersEdits, forms.ModelForm):
 
     def assessment(self, today):
         outcome = self.instance if self.instance.pk else None
-        period_end = Period(self.instance.period).last_day(self.instance.year)
-        return status.assess(self.indicator, outcome, period_end, today)
+        return status.assess(self.indicator, outcome, self.instance.ends_on, today)
+
+    @property
+    def figure(self):
+        """(indicator, before, after) for the rule on published figures (publishing.py)."""
+        after = (self.instance.value, self.instance.status_override)
+        return self.indicator, self.before, after
 
 
 class YearlyFollowUpForm(KeepsOthersEdits, forms.ModelForm):
@@ -149,7 +154,9 @@ def previous_label(indicator, previous_outcome, year):
     return "–"
 
 
-def build_forms(promise, year, period, data):
+def build_forms(promise, year, part_of_year, data):
+    """The page's forms, bound to `data` when posted: one per indicator, and the yearly
+    follow-up's form for the whole year (None for a tertial or quarter)."""
     indicators = (
         Indicator.objects.filter(commitment__promise=promise)
         .select_related("commitment__theme", "commitment__promise")
@@ -159,12 +166,16 @@ def build_forms(promise, year, period, data):
     outcomes = {
         (outcome.indicator_id, outcome.year): outcome
         for outcome in Outcome.objects.filter(
-            indicator__commitment__promise=promise, year__in=[year, year - 1], period=period
+            indicator__commitment__promise=promise,
+            year__in=[year, year - 1],
+            part_of_year=part_of_year,
         )
     }
     rows = []
     for indicator in indicators:
-        instance = outcomes.get((indicator.pk, year)) or Outcome(year=year, period=period)
+        instance = outcomes.get((indicator.pk, year))
+        if instance is None:
+            instance = Outcome(year=year, part_of_year=part_of_year)
         instance.indicator = indicator
         previous = outcomes.get((indicator.pk, year - 1))
         rows.append(
@@ -176,7 +187,7 @@ def build_forms(promise, year, period, data):
                 previous_label=previous_label(indicator, previous, year),
             )
         )
-    if period != Period.YEAR:
+    if part_of_year != PartOfYear.YEAR:
         return rows, None  # the yearly summary belongs to the whole year only
     followup = YearlyFollowUp.objects.filter(promise=promise, year=year).first()
     followup_form = YearlyFollowUpForm(
@@ -187,16 +198,11 @@ def build_forms(promise, year, period, data):
     return rows, followup_form
 
 
-def published_changes(rows):
-    """What changes in figures the public has already seen, in words."""
-    changes = (publishing.figure_change(form.instance, *form.before) for form in rows)
-    return [change for change in changes if change]
-
-
 def save_all(rows, followup_form, user, corrections=None):
     """Saves what changed, all or nothing; returns a message for the council member.
 
-    `corrections` is (promise, year, changes, reason) when published figures change.
+    `corrections` (publishing.Corrections) are recorded with the save when published figures
+    change.
     """
     changed = [form for form in rows if form.has_changed()]
     followup_changed = followup_form is not None and followup_form.has_changed()
@@ -208,7 +214,7 @@ def save_all(rows, followup_form, user, corrections=None):
         if followup_changed:
             followup_form.save()
         if corrections:
-            publishing.record_corrections(*corrections, user)
+            corrections.record(user)
     if not changed and not followup_changed:
         return _("Inga ändringar att spara.")
     parts = []
@@ -246,15 +252,17 @@ def followup_entry_view(request, promise_id, year):
             message += " " + _("Inget sparades.")
         messages.error(request, message)
         return redirect(change_url)
-    period = request.GET.get("period", Period.YEAR)
-    if period not in Period.values:
-        messages.error(request, _("Okänd period: välj helår, tertial eller kvartal."))
+    # The part of the year is named "period" in the page's address (?period=t1), as it always
+    # has been: addresses that were shared or bookmarked keep working.
+    part_of_year = request.GET.get("period", PartOfYear.YEAR)
+    if part_of_year not in PartOfYear.values:
+        messages.error(request, _("Okänd del av året: välj helår, tertial eller kvartal."))
         return redirect(request.path)
 
     data = request.POST if request.method == "POST" else None
     # Changing a figure the public has seen is allowed, but logged with a reason.
-    published = period == Period.YEAR and publishing.is_published_year(promise, year)
-    rows, followup_form = build_forms(promise, year, period, data)
+    figures = publishing.PublishedFigures(promise, year, part_of_year)
+    rows, followup_form = build_forms(promise, year, part_of_year, data)
     # Judged before validation, so a refused input never shows as the current status.
     today = timezone.localdate()
     assessments = [form.assessment(today) for form in rows]
@@ -262,14 +270,13 @@ def followup_entry_view(request, promise_id, year):
         to_check = [form for form in rows if form.is_to_save]
         forms_valid = all([form.is_valid() for form in to_check])
         corrections = None
-        if forms_valid and published:
-            changes = published_changes([form for form in to_check if form.has_changed()])
-            reason = data.get("rattelse", "").strip()
-            if changes and not reason:
+        if forms_valid:
+            changed = [form.figure for form in to_check if form.has_changed()]
+            try:
+                corrections = figures.corrections(changed, data.get("rattelse"))
+            except ValidationError as error:
                 forms_valid = False
-                messages.error(request, _("Siffrorna är publicerade: skriv skälet till rättelsen."))
-            elif changes:
-                corrections = (promise, year, changes, reason)
+                messages.error(request, " ".join(error.messages))
         if forms_valid and (followup_form is None or followup_form.is_valid()):
             message = save_all(to_check, followup_form, request.user, corrections)
             messages.success(request, message)
@@ -281,13 +288,13 @@ def followup_entry_view(request, promise_id, year):
         "title": _("Uppföljning %(year)s: %(promise)s") % {"year": year, "promise": promise},
         "promise": promise,
         "year": year,
-        "period": Period(period),
-        "periods": Period.choices,
+        "part_of_year": PartOfYear(part_of_year),
+        "parts_of_year": PartOfYear.choices,
         "years": promise.years,
         "rows": list(zip(rows, assessments, strict=True)),
         "followup_form": followup_form,
         "change_url": change_url,
-        "published": published,
+        "published": figures.published,
         "correction_reason": data.get("rattelse", "") if data else "",
         "opts": Promise._meta,
     }

@@ -1,4 +1,5 @@
-"""What happened: outcomes per indicator and period, and the council's yearly follow-up."""
+"""What happened: outcomes per indicator, year and part of the year, and the council's yearly
+follow-up."""
 
 import calendar
 import datetime
@@ -17,8 +18,11 @@ from followup import status
 from promises.models import YEAR_VALIDATORS, Indicator, Promise, PublicationState
 
 
-class Period(models.TextChoices):
-    """The part of a year an outcome covers: the whole year, or an interim follow-up."""
+class PartOfYear(models.TextChoices):
+    """The part of a year an outcome covers: the whole year, or an interim follow-up.
+
+    Not to be confused with a promise's period (its years, `Promise.period_label`).
+    """
 
     YEAR = "year", _("Helår")
     T1 = "t1", _("Tertial 1 (jan–apr)")
@@ -30,11 +34,13 @@ class Period(models.TextChoices):
     Q4 = "q4", _("Kvartal 4 (okt–dec)")
 
     def last_day(self, year):
-        month = PERIOD_LAST_MONTH[self]
+        month = PART_OF_YEAR_LAST_MONTH[self]
         return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
-PERIOD_LAST_MONTH = {"year": 12, "t1": 4, "t2": 8, "t3": 12, "q1": 3, "q2": 6, "q3": 9, "q4": 12}
+PART_OF_YEAR_LAST_MONTH = {
+    "year": 12, "t1": 4, "t2": 8, "t3": 12, "q1": 3, "q2": 6, "q3": 9, "q4": 12,
+}  # fmt: skip
 
 
 class OutcomeQuerySet(models.QuerySet):
@@ -51,11 +57,11 @@ class Outcome(models.Model):
         Indicator, verbose_name=_("indikator"), on_delete=models.CASCADE, related_name="outcomes"
     )
     year = models.PositiveSmallIntegerField(_("år"), validators=YEAR_VALIDATORS)
-    period = models.CharField(
-        _("period"),
+    part_of_year = models.CharField(
+        _("del av året"),
         max_length=10,
-        choices=Period.choices,
-        default=Period.YEAR,
+        choices=PartOfYear.choices,
+        default=PartOfYear.YEAR,
         help_text=_("Helår, eller ett tertial eller kvartal vid delårsuppföljning."),
     )
     value = models.DecimalField(
@@ -97,13 +103,13 @@ class Outcome(models.Model):
     class Meta:
         verbose_name = _("utfall")
         verbose_name_plural = pgettext_lazy("plural", "utfall")
-        ordering = ["indicator", "year", "period"]
+        ordering = ["indicator", "year", "part_of_year"]
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "year", "period"],
-                name="outcome_one_per_indicator_and_period",
+                fields=["indicator", "year", "part_of_year"],
+                name="outcome_one_per_indicator_year_and_part",
                 violation_error_message=_(
-                    "Det finns redan ett utfall för den här indikatorn och perioden."
+                    "Det finns redan ett utfall för den här indikatorn, året och delen av året."
                 ),
             ),
             models.CheckConstraint(
@@ -124,7 +130,7 @@ class Outcome(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.indicator} – {self.year} {self.get_period_display().lower()}"
+        return f"{self.indicator} – {self.year} {self.get_part_of_year_display().lower()}"
 
     def clean(self):
         if self.indicator_id is None or self.year is None:
@@ -172,12 +178,13 @@ class Outcome(models.Model):
         return None
 
     @property
-    def period_end(self):
-        return Period(self.period).last_day(self.year)
+    def ends_on(self):
+        """The last day of the year, or of the part of it, that the outcome covers."""
+        return PartOfYear(self.part_of_year).last_day(self.year)
 
     def assessment(self, today=None):
         today = today or timezone.localdate()
-        return status.assess(self.indicator, self, self.period_end, today)
+        return status.assess(self.indicator, self, self.ends_on, today)
 
     @property
     def value_label(self):

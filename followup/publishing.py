@@ -2,14 +2,23 @@
 
 Only a coordinator of the promise's area (or an administrator) may publish; everything done
 here is written to PublicationEvent or Correction in the same transaction as the change.
+`PublishedFigures` holds the rule for changing a figure the public has already seen.
 """
+
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from followup.models import Correction, FollowUpState, PublicationEvent, YearlyFollowUp
-from promises.models import PublicationState
+from followup.models import (
+    Correction,
+    FollowUpState,
+    PartOfYear,
+    PublicationEvent,
+    YearlyFollowUp,
+)
+from promises.models import Promise, PublicationState
 from promises.revision import data_changed
 from promises.roles import may_publish
 
@@ -85,6 +94,7 @@ def unpublish_followup(promise, year, user, reason):
 
 
 def is_published_year(promise, year):
+    """Whether the public sees this year's follow-up of the promise."""
     return (
         promise.is_published
         and YearlyFollowUp.objects.filter(
@@ -93,18 +103,74 @@ def is_published_year(promise, year):
     )
 
 
-def figure_change(outcome, before_value, before_override):
-    """ "Trafikkontroller 2021: 104 st → 120 st", or None when no published figure changed."""
-    return describe_change(
-        outcome.indicator,
-        outcome.year,
-        (before_value, before_override),
-        (outcome.value, outcome.status_override),
-    )
+def published_years():
+    """Every published (promise id, year) at once, for a check of many rows (an import)."""
+    return set(YearlyFollowUp.objects.published().values_list("promise_id", "year"))
+
+
+class PublishedFigures:
+    """The rule for figures the public has seen, in one place: a published figure changes only
+    with a reason, and every such change is recorded as a Correction (a rättelse on the public
+    pages). The admin's outcome form, the follow-up entry page and the import all ask here.
+
+    Only the whole year's figures of a published follow-up are published; interim (tertial and
+    quarter) figures never are. `year_published` is whether the year's follow-up is published,
+    for a caller that already knows (an import reads it once per file, see `published_years`).
+    """
+
+    def __init__(self, promise, year, part_of_year=PartOfYear.YEAR, year_published=None):
+        self.promise = promise
+        self.year = year
+        if part_of_year != PartOfYear.YEAR:
+            self.published = False
+        elif year_published is None:
+            self.published = is_published_year(promise, year)
+        else:
+            self.published = year_published
+
+    def corrections(self, figures, reason):
+        """The corrections to record with the save, or None when no published figure changes.
+
+        `figures` are (indicator, before, after) for the outcomes being saved, `before` and
+        `after` each a (value, status override) pair. Raises ValidationError when a published
+        figure changes and `reason` is empty; nothing has been saved then.
+        """
+        if not self.published:
+            return None
+        changes = [
+            change
+            for indicator, before, after in figures
+            if (change := describe_change(indicator, self.year, before, after))
+        ]
+        if not changes:
+            return None
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError(
+                _("Siffrorna är publicerade: skriv skälet till rättelsen."),
+                code="correction_reason_missing",
+            )
+        return Corrections(self.promise, self.year, changes, reason)
+
+
+@dataclass(frozen=True)
+class Corrections:
+    """Changes of published figures with their reason, to be recorded in the same transaction as
+    the save that makes them."""
+
+    promise: Promise
+    year: int
+    changes: list
+    reason: str
+
+    def record(self, user):
+        record_corrections(self.promise, self.year, self.changes, self.reason, user)
 
 
 def describe_change(indicator, year, before, after):
-    """`before` and `after` are (value, status override) pairs."""
+    """ "Trafikkontroller 2021: 104 st → 120 st", or None when nothing changed.
+
+    `before` and `after` are (value, status override) pairs."""
     if before == after:
         return None
     return (

@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 
 from followup import status
 from followup.charts import Chart
-from followup.models import Correction, Outcome, Period, YearlyFollowUp
+from followup.models import Correction, Outcome, PartOfYear, YearlyFollowUp
 from promises.models import Commitment, Indicator, Party, PublicationState, Signatory
 
 
@@ -82,7 +82,7 @@ def commitments_with(indicators):
 
 def indicators_with(year):
     """Indicators with their yearly outcomes: of one year, or of every year when it is None."""
-    outcomes = Outcome.objects.filter(period=Period.YEAR).order_by("year")
+    outcomes = Outcome.objects.filter(part_of_year=PartOfYear.YEAR).order_by("year")
     if year is not None:
         outcomes = outcomes.filter(year=year)
     return Indicator.objects.order_by("order", "pk").prefetch_related(
@@ -232,7 +232,7 @@ def indicator_years(indicator, years, today):
     rows = []
     for year in years:
         outcome = outcomes.get(year)
-        assessment = status.assess(indicator, outcome, Period.YEAR.last_day(year), today)
+        assessment = status.assess(indicator, outcome, PartOfYear.YEAR.last_day(year), today)
         value = outcome.value if outcome else None
         rows.append(IndicatorYear(year, outcome, assessment, indicator.format_value(value)))
     return rows
@@ -243,7 +243,7 @@ def missing_outcomes(promises, today):
     council still has to enter, as (promise, year, indicators)."""
     for promise in with_followup_data(promises):
         for year in promise.years:
-            if Period.YEAR.last_day(year) >= today:
+            if PartOfYear.YEAR.last_day(year) >= today:
                 continue
             missing = [
                 indicator

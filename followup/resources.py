@@ -1,9 +1,10 @@
 """Outcomes in and out of spreadsheets (django-import-export), matched by stable keys.
 
 The columns are those of the yearly report's commitments sheet, so a council member can export
-the report, fill in the outcome column and import it back. A row is found by its area, period,
-year, commitment number and indicator number, never by a database id. Every row passes the
-same validation as the admin form, and one bad row refuses the whole file.
+the report, fill in the outcome column and import it back. A row is found by its area, the
+promise's period, year, commitment number, indicator number and part of the year (the whole
+year when empty), never by a database id. Every row passes the same validation as the admin
+form, and one bad row refuses the whole file.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -11,12 +12,13 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from import_export import fields, widgets
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from followup import publishing
-from followup.models import Outcome, Period, YearlyFollowUp
+from followup.models import Outcome, PartOfYear, YearlyFollowUp
 from followup.spreadsheets import COLUMNS
 from followup.status import Override
 from promises.models import Indicator
@@ -25,8 +27,9 @@ from promises.revision import data_changed
 from promises.roles import areas_of
 
 MAX_ROWS = 20_000
-PART_OF_YEAR = ("part_of_year", "Del av året")  # only in this resource: the report is yearly
-CORRECTION_REASON = ("correction_reason", "Skäl till rättelse")  # for published figures
+# Translated where they are shown (header_names, header).
+PART_OF_YEAR = ("part_of_year", gettext_noop("Del av året"))  # only here: the report is yearly
+CORRECTION_REASON = ("correction_reason", gettext_noop("Skäl till rättelse"))  # when published
 EXTRA_COLUMNS = dict([PART_OF_YEAR, CORRECTION_REASON])
 REQUIRED = ["area", "period", "year", "commitment_number", "indicator_number", "outcome"]
 SHEET_NAMES = ("Åtaganden", "Commitments")
@@ -100,13 +103,14 @@ class TextWidget(widgets.Widget):
 
 class OutcomeResource(SpreadsheetResource):
     area = fields.Field("indicator__commitment__promise__area__name", "area", readonly=True)
+    # "period" is the promise's years (2023–2024); "part_of_year" is the outcome's year or tertial.
     period = fields.Field("indicator__commitment__promise__period_label", "period", readonly=True)
     year = fields.Field("year", "year", readonly=True)
     commitment_number = fields.Field(
         "indicator__commitment__order", "commitment_number", readonly=True
     )
     indicator_number = fields.Field("indicator__order", "indicator_number", readonly=True)
-    part_of_year = fields.Field("period", "part_of_year", readonly=True)
+    part_of_year = fields.Field("part_of_year", "part_of_year", readonly=True)
     indicator = fields.Field("indicator__name", "indicator", readonly=True, widget=TextWidget())
     outcome = fields.Field("value", "outcome", widget=DecimalCommaWidget())
     comment = fields.Field("comment", "comment", widget=TextWidget())
@@ -141,7 +145,7 @@ class OutcomeResource(SpreadsheetResource):
         return dict(COLUMNS)[field.column_name]
 
     def dehydrate_part_of_year(self, outcome):
-        return str(Period(outcome.period).label)
+        return str(PartOfYear(outcome.part_of_year).label)
 
     # Import: headers in either language, the whole file checked before any row.
 
@@ -164,13 +168,11 @@ class OutcomeResource(SpreadsheetResource):
             )
         self.indicators = indicator_index(self.user)
         self.outcomes = {
-            (o.indicator_id, o.year, o.period): o
+            (o.indicator_id, o.year, o.part_of_year): o
             for o in Outcome.objects.filter(indicator__in=[i for i in self.indicators.values()])
         }
         self.seen = {}
-        self.published_years = set(
-            YearlyFollowUp.objects.published().values_list("promise_id", "year")
-        )
+        self.published_years = publishing.published_years()
         self.corrections = []
         self.refused = False
 
@@ -186,7 +188,7 @@ class OutcomeResource(SpreadsheetResource):
         key = (indicator.pk, year, part)
         if key in self.seen:
             raise ValidationError(
-                _("Raden upprepar en tidigare rad för samma indikator, år och period.")
+                _("Raden upprepar en tidigare rad för samma indikator, år och del av året.")
             )
         self.seen[key] = True
         existing = self.outcomes.get(key)
@@ -195,7 +197,7 @@ class OutcomeResource(SpreadsheetResource):
             self.before = (existing.value, existing.status_override)
             return existing, False
         self.before = (None, "")
-        return Outcome(indicator=indicator, year=year, period=part), True
+        return Outcome(indicator=indicator, year=year, part_of_year=part), True
 
     def row_key(self, row):
         try:
@@ -222,7 +224,7 @@ class OutcomeResource(SpreadsheetResource):
                 % {"c": commitment_number, "i": indicator_number, "name": indicator.name,
                    "named": named}
             )  # fmt: skip
-        return indicator, year, part_of_year(row.get("part_of_year"))
+        return indicator, year, part_of_year_named(row.get("part_of_year"))
 
     def import_instance(self, instance, row, **kwargs):
         self.row = row
@@ -301,29 +303,36 @@ class OutcomeResource(SpreadsheetResource):
             raise ValidationError(errors)
 
     def check_correction(self, instance):
-        """A published figure may change only with a reason, which becomes a rättelse."""
+        """The rule on published figures (publishing.PublishedFigures), for one row: its reason
+        is in the column "Skäl till rättelse"."""
         promise = instance.indicator.commitment.promise
-        published = (promise.pk, instance.year) in self.published_years
-        if not published or instance.period != Period.YEAR:
-            return {}
-        change = publishing.figure_change(instance, *self.before)
-        if change is None:
-            return {}
-        reason = str(self.row.get(CORRECTION_REASON[0]) or "").strip()
-        if not reason:
+        figures = publishing.PublishedFigures(
+            promise,
+            instance.year,
+            instance.part_of_year,
+            year_published=(promise.pk, instance.year) in self.published_years,
+        )
+        after = (instance.value, instance.status_override)
+        reason = str(self.row.get(CORRECTION_REASON[0]) or "")
+        try:
+            corrections = figures.corrections([(instance.indicator, self.before, after)], reason)
+        except ValidationError:
             message = _("Siffran är publicerad: skriv skälet i kolumnen ”Skäl till rättelse”.")
             return {"value": message}
-        self.corrections.append((promise, instance.year, [change], reason))
+        if corrections:
+            self.corrections.append(corrections)
         return {}
 
     def after_import(self, dataset, result, **kwargs):
+        # Inside the import's transaction: the corrections are saved with the figures or not at
+        # all.
         if not (result.has_errors() or result.has_validation_errors()):
-            for promise, year, changes, reason in self.corrections:
-                publishing.record_corrections(promise, year, changes, reason, self.author)
+            for corrections in self.corrections:
+                corrections.record(self.author)
 
 
 def indicator_index(user=None):
-    """Every indicator by (area, period, commitment number, indicator number).
+    """Every indicator by (area, the promise's period, commitment number, indicator number).
 
     An area may be written by its name or its address part (slug); names win, so a slug
     that happens to equal another area's name never sends a figure to the wrong area.
@@ -335,7 +344,7 @@ def indicator_index(user=None):
     for indicator in indicators:
         promise = indicator.commitment.promise
         numbers = (indicator.commitment.order, indicator.order)
-        # A period written with a hyphen instead of an en dash matches too.
+        # A promise's period written with a hyphen instead of an en dash matches too.
         for period in {promise.period_label, promise.period_label.replace("–", "-")}:
             by_name[(promise.area.name.lower(), period, *numbers)] = indicator
             by_slug[(promise.area.slug.lower(), period, *numbers)] = indicator
@@ -355,12 +364,13 @@ def choice_named(choices, value):
     return None
 
 
-def part_of_year(value):
+def part_of_year_named(value):
+    """The part of the year a cell names; an empty cell means the whole year."""
     if not str(value or "").strip():
-        return Period.YEAR
-    choice = choice_named(Period, value)
+        return PartOfYear.YEAR
+    choice = choice_named(PartOfYear, value)
     if choice is None:
-        message = _("Okänd period ”%(value)s”: skriv helår, tertial eller kvartal.")
+        message = _("Okänd del av året ”%(value)s”: skriv helår, tertial eller kvartal.")
         raise ValidationError(message % {"value": value})
     return choice
 

@@ -44,8 +44,8 @@ ICONS = {
     Status.NO_TARGET: "–",
 }
 
-# Rules where a figure reached during the period cannot be lost again before it ends
-# (counts accumulate), so "met" may be shown before the period is over.
+# Rules where a figure reached during the year (or part of it) cannot be lost again before it
+# ends (counts accumulate), so "met" may be shown before it is over.
 EARLY_MET_RULES = {Indicator.Rule.AT_LEAST, Indicator.Rule.INCREASE, Indicator.Rule.DONE}
 
 ONE_DECIMAL = Decimal("0.1")
@@ -128,11 +128,11 @@ def change(indicator, value):
     return Change(baseline=baseline, value=Decimal(value), absolute=absolute, percent=percent)
 
 
-def assess(indicator, outcome, period_end, today):
-    """The status, progress and change of one indicator for one period.
+def assess(indicator, outcome, ends_on, today):
+    """The status, progress and change of one indicator for one year, tertial or quarter.
 
-    `outcome` may be None (nothing entered); `period_end` is the last day of the year, tertial or
-    quarter being followed up; `today` decides whether that period is over.
+    `outcome` may be None (nothing entered); `ends_on` is the last day of the year, tertial or
+    quarter being followed up; `today` decides whether it is over.
     """
     value = outcome.value if outcome is not None else None
     numbers = {
@@ -145,7 +145,7 @@ def assess(indicator, outcome, period_end, today):
         return Assessment(Status(outcome.status_override), overridden=True, **numbers)
     if indicator.is_context:
         return Assessment(Status.NO_TARGET, **numbers)
-    ongoing = today <= period_end
+    ongoing = today <= ends_on
     if value is None:
         return Assessment(Status.IN_PROGRESS if ongoing else Status.NOT_REPORTED, **numbers)
     if target_met(indicator, value):

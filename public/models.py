@@ -13,7 +13,7 @@ class PublicFile(models.Model):
 
     name = models.CharField(_("namn"), max_length=100, unique=True)
     revision = models.CharField(_("version"), max_length=32)
-    # Statuses depend on the day too: a period that has ended is judged, not "in progress".
+    # Statuses depend on the day too: a year that has ended is judged, not "in progress".
     built_on = models.DateField(_("byggd dag"))
     content = models.BinaryField(_("innehåll"))
     gzipped = models.BooleanField(_("gzip-komprimerad"), default=False)

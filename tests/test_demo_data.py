@@ -22,7 +22,7 @@ EXPECTED = {
 
 def outcomes_of(commitment):
     return [
-        indicator.outcomes.get(year=2021, period="year")
+        indicator.outcomes.get(year=2021, part_of_year="year")
         for indicator in commitment.indicators.all()
     ]
 

@@ -137,37 +137,36 @@ def test_a_year_outside_the_promise_period_is_refused(admin_client, two_year_pro
 def test_a_duplicate_outcome_is_refused_by_the_outcome_form(admin_client, two_year_promise):
     promise, controls, _ = two_year_promise
     Outcome.objects.create(indicator=controls, year=2023, value=104)
-    data = {"indicator": controls.pk, "year": 2023, "period": "year", "value": "105"}
+    data = {"indicator": controls.pk, "year": 2023, "part_of_year": "year", "value": "105"}
     response = admin_client.post(reverse("admin:followup_outcome_add"), data)
-    assert "Det finns redan ett utfall för den här indikatorn och perioden." in response.text
+    duplicate = "Det finns redan ett utfall för den här indikatorn, året och delen av året."
+    assert duplicate in response.text
     assert list(Outcome.objects.values_list("value", flat=True)) == [Decimal("104")]
 
 
 def test_the_outcome_form_refuses_a_year_outside_the_period(admin_client, two_year_promise):
     _, controls, _ = two_year_promise
-    data = {"indicator": controls.pk, "year": 2022, "period": "year", "value": "105"}
+    data = {"indicator": controls.pk, "year": 2022, "part_of_year": "year", "value": "105"}
     response = admin_client.post(reverse("admin:followup_outcome_add"), data)
     assert "Året 2022 ligger utanför löftets period 2023–2024." in response.text
     assert not Outcome.objects.exists()
 
 
-def test_an_interim_period_is_entered_separately_from_the_whole_year(
-    admin_client, two_year_promise
-):
+def test_a_tertial_is_entered_separately_from_the_whole_year(admin_client, two_year_promise):
     promise, controls, survey = two_year_promise
     Outcome.objects.create(indicator=controls, year=2023, value=190)
     url = entry_url(promise, 2023) + "?period=t1"
     admin_client.post(url, form_data([controls, survey], **{f"{controls.pk}__value": "60"}))
-    assert sorted(Outcome.objects.values_list("period", "value")) == [
+    assert sorted(Outcome.objects.values_list("part_of_year", "value")) == [
         ("t1", Decimal("60")),
         ("year", Decimal("190")),
     ]
 
 
-def test_an_unknown_period_is_explained(admin_client, two_year_promise):
+def test_an_unknown_part_of_the_year_is_explained(admin_client, two_year_promise):
     promise, _, _ = two_year_promise
     response = admin_client.get(entry_url(promise, 2023) + "?period=vecka", follow=True)
-    assert "Okänd period" in response.text
+    assert "Okänd del av året" in response.text
 
 
 def test_a_council_member_without_outcome_rights_cannot_open_the_page(
@@ -230,7 +229,7 @@ def test_a_reason_without_an_override_is_refused(admin_client, two_year_promise)
     assert not Outcome.objects.exists()
 
 
-def test_an_interim_period_has_no_yearly_summary_fields(admin_client, two_year_promise):
+def test_a_tertial_has_no_yearly_summary_fields(admin_client, two_year_promise):
     promise, _, _ = two_year_promise
     page = admin_client.get(entry_url(promise, 2023) + "?period=t2").text
     assert "arsuppfoljning-summary" not in page

@@ -15,13 +15,13 @@ def integrity_error(create):
         create()
 
 
-def test_the_database_refuses_a_duplicate_outcome_for_the_same_indicator_and_period(
+def test_the_database_refuses_a_duplicate_outcome_for_the_same_indicator_year_and_part(
     make_indicator,
 ):
     indicator = make_indicator()
     Outcome.objects.create(indicator=indicator, year=2023, value=5)
     integrity_error(lambda: Outcome.objects.create(indicator=indicator, year=2023, value=6))
-    Outcome.objects.create(indicator=indicator, year=2023, period="t1", value=2)
+    Outcome.objects.create(indicator=indicator, year=2023, part_of_year="t1", value=2)
     assert Outcome.objects.filter(indicator=indicator).count() == 2
 
 

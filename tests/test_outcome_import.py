@@ -40,7 +40,7 @@ def confirm(client, preview):
 
 
 def outcome_values():
-    return sorted(Outcome.objects.values_list("indicator_id", "year", "period", "value"))
+    return sorted(Outcome.objects.values_list("indicator_id", "year", "part_of_year", "value"))
 
 
 def test_the_yearly_report_filled_in_imports_back_after_preview_and_confirm(admin_client, demo):

@@ -41,7 +41,7 @@ def visitor():
 def change_published_figure(admin_client, outcome, value):
     url = reverse("admin:followup_outcome_change", args=[outcome.pk])
     data = {
-        "indicator": outcome.indicator_id, "year": outcome.year, "period": "year",
+        "indicator": outcome.indicator_id, "year": outcome.year, "part_of_year": "year",
         "value": value, "comment": outcome.comment, "status_override": "", "override_reason": "",
         "correction_reason": "En kontroll till hittades",
     }  # fmt: skip

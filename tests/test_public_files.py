@@ -62,7 +62,7 @@ def test_browsers_get_the_file_gzip_compressed_and_other_clients_plain(client, d
 
 
 def test_a_build_of_an_earlier_day_is_built_again(client, demo):
-    """A period that has ended is judged the next day, edit or not."""
+    """A year that has ended is judged the next day, edit or not."""
     outcome_of_drugs(client)
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     PublicFile.objects.update(built_on=yesterday, content=gzip.compress(b"area\nof yesterday\n"))

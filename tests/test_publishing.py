@@ -1,15 +1,20 @@
 """Publishing is a confirmed step for coordinators; corrections and unpublishing leave a trace."""
 
+from decimal import Decimal
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from followup.models import (
     Correction,
     FollowUpState,
     Outcome,
+    PartOfYear,
     PublicationEvent,
     YearlyFollowUp,
 )
+from followup.publishing import PublishedFigures
 from promises.models import Promise
 from promises.roles import grant
 
@@ -119,7 +124,7 @@ def test_the_outcome_admin_also_asks_for_a_reason_to_change_a_published_figure(a
     outcome = Outcome.objects.get(indicator__commitment__order=3)
     url = reverse("admin:followup_outcome_change", args=[outcome.pk])
     data = {
-        "indicator": outcome.indicator_id, "year": 2021, "period": "year", "value": "6",
+        "indicator": outcome.indicator_id, "year": 2021, "part_of_year": "year", "value": "6",
         "comment": outcome.comment, "status_override": "", "override_reason": "",
     }  # fmt: skip
     refused = admin_client.post(url, data)
@@ -130,11 +135,32 @@ def test_the_outcome_admin_also_asks_for_a_reason_to_change_a_published_figure(a
     assert Correction.objects.get().reason == "En kontroll till hittades"
 
 
+def test_only_a_changed_whole_year_figure_of_a_published_follow_up_needs_a_reason(demo):
+    """The rule the admin, the entry page and the import share (followup/publishing.py)."""
+    posts = demo.commitments.get(order=4).indicators.get()
+    changed = [(posts, (Decimal(136), ""), (Decimal(140), ""))]
+    whole_year = PublishedFigures(demo, 2021)
+    assert whole_year.published
+    with pytest.raises(ValidationError, match="skriv skälet till rättelsen"):
+        whole_year.corrections(changed, "  ")
+    unchanged = [(posts, (Decimal(136), ""), (Decimal(136), ""))]
+    assert whole_year.corrections(unchanged, "") is None
+    # Interim figures are never published, so they change freely.
+    assert not PublishedFigures(demo, 2021, PartOfYear.T1).published
+    assert PublishedFigures(demo, 2021, PartOfYear.T1).corrections(changed, "") is None
+    corrections = whole_year.corrections(changed, " Fyra inlägg räknades inte ")
+    assert corrections.changes == [
+        "Inlägg på Polisen Eskilstunas sociala medier 2021: 136 st → 140 st"
+    ]
+    assert corrections.reason == "Fyra inlägg räknades inte"
+    assert not Correction.objects.exists()  # recorded only with the save, by the caller
+
+
 def test_every_change_is_in_the_audit_trail_with_who_and_what(admin_client, demo):
     outcome = Outcome.objects.get(indicator__commitment__order=3)
     url = reverse("admin:followup_outcome_change", args=[outcome.pk])
     data = {
-        "indicator": outcome.indicator_id, "year": 2021, "period": "year", "value": "7",
+        "indicator": outcome.indicator_id, "year": 2021, "part_of_year": "year", "value": "7",
         "comment": "ny", "status_override": "", "override_reason": "",
         "correction_reason": "Rättat",
     }  # fmt: skip

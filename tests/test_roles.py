@@ -57,7 +57,8 @@ def attempt(client, action, promise):
         return client.get(reverse("admin:followup_outcome_change", args=[outcome.pk]))
     if action == "save_outcome":
         data = {
-            "indicator": outcome.indicator_id, "year": outcome.year, "period": outcome.period,
+            "indicator": outcome.indicator_id, "year": outcome.year,
+            "part_of_year": outcome.part_of_year,
             "value": "7", "comment": "ny", "status_override": "", "override_reason": "",
             "correction_reason": "Rättad siffra",  # the own area's 2021 is published
         }  # fmt: skip

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from followup.models import Outcome, Period
+from followup.models import Outcome, PartOfYear
 from followup.status import Status, assess, change, progress, target_met
 from promises.models import Indicator
 
@@ -54,9 +54,7 @@ def status_of(ind, out, today=AFTER):
         ("decrease", "2", "28.2", "26.3", Status.NOT_MET),
     ],
 )
-def test_a_numeric_rule_is_judged_once_the_period_has_ended(
-    rule, target, baseline, value, expected
-):
+def test_a_numeric_rule_is_judged_once_the_year_has_ended(rule, target, baseline, value, expected):
     kind = "percent" if baseline == "28.2" else "count"
     assert status_of(indicator(rule, target, baseline, kind), outcome(value)) == expected
 
@@ -78,21 +76,21 @@ def test_a_context_figure_is_never_judged():
     assert status_of(indicator("none"), None) == Status.NO_TARGET
 
 
-def test_a_period_not_yet_ended_is_in_progress_not_failed():
+def test_a_year_not_yet_ended_is_in_progress_not_failed():
     assert status_of(indicator("at_least", "200"), outcome("104"), DURING) == Status.IN_PROGRESS
     assert status_of(indicator("at_least", "200"), None, DURING) == Status.IN_PROGRESS
     assert status_of(indicator("at_least", "200"), None, YEAR_END) == Status.IN_PROGRESS
 
 
-def test_a_count_target_reached_early_is_met_before_the_period_ends():
+def test_a_count_target_reached_early_is_met_before_the_year_ends():
     assert status_of(indicator("at_least", "200"), outcome("201"), DURING) == Status.MET
 
 
-def test_an_upper_limit_is_not_met_until_the_period_has_ended():
+def test_an_upper_limit_is_not_met_until_the_year_has_ended():
     assert status_of(indicator("at_most", "5"), outcome("2"), DURING) == Status.IN_PROGRESS
 
 
-def test_a_period_ended_with_no_outcome_is_not_reported():
+def test_a_year_ended_with_no_outcome_is_not_reported():
     assert status_of(indicator("at_least", "3"), None) == Status.NOT_REPORTED
     assert status_of(indicator("at_least", "3"), outcome(None, "")) == Status.NOT_REPORTED
 
@@ -162,10 +160,10 @@ def test_target_met_has_no_answer_for_a_context_figure():
     assert target_met(indicator("none"), Decimal("696")) is None
 
 
-def test_interim_periods_end_on_their_last_day():
-    assert Period.T1.last_day(2021) == datetime.date(2021, 4, 30)
-    assert Period.Q1.last_day(2024) == datetime.date(2024, 3, 31)
-    assert Period.YEAR.last_day(2021) == YEAR_END
+def test_tertials_quarters_and_years_end_on_their_last_day():
+    assert PartOfYear.T1.last_day(2021) == datetime.date(2021, 4, 30)
+    assert PartOfYear.Q1.last_day(2024) == datetime.date(2024, 3, 31)
+    assert PartOfYear.YEAR.last_day(2021) == YEAR_END
 
 
 def test_labels_show_target_baseline_and_value_in_swedish():
