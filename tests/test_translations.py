@@ -35,7 +35,7 @@ def test_every_model_and_field_has_a_translatable_swedish_name():
     from django.apps import apps
     from django.utils.functional import Promise as LazyText
 
-    for config in (apps.get_app_config("promises"), apps.get_app_config("followup")):
+    for config in (apps.get_app_config(app) for app in ("promises", "followup", "public")):
         for model in config.get_models():
             if model.__name__.startswith("Historical"):
                 continue  # django-simple-history's audit tables, named by the library
