@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 import followup.promise_admin  # noqa: F401 (registers the promise's admin with its follow-up parts)
-from followup import publishing, resources
+from followup import publishing, resources, spreadsheet_cells
 from followup.models import (
     Correction,
     FollowUpState,
@@ -70,7 +70,7 @@ class OutcomeAdminForm(forms.ModelForm):
 class OutcomeAdmin(AreaScopedAdmin, ImportExportMixin, SimpleHistoryAdmin):
     area_path = "indicator__commitment__promise__area"
     resource_classes = [resources.OutcomeResource]
-    import_formats = resources.IMPORT_FORMATS
+    import_formats = spreadsheet_cells.IMPORT_FORMATS
     import_error_display = ("message",)
     list_display = ["indicator", "year", "part_of_year", "value_label", "status", "entered_by"]
     list_filter = [

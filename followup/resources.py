@@ -7,32 +7,33 @@ year when empty), never by a database id. Every row passes the same validation a
 form, and one bad row refuses the whole file.
 """
 
-from decimal import Decimal, InvalidOperation
-
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from import_export import fields, widgets
-from import_export.formats.base_formats import CSV, XLSX
+from import_export import fields
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from followup import publishing
 from followup.models import Outcome, PartOfYear, YearlyFollowUp
+from followup.spreadsheet_cells import (
+    MAX_ROWS,
+    DecimalCommaWidget,
+    OverrideWidget,
+    TextWidget,
+    part_of_year_named,
+)
 from followup.spreadsheets import COLUMNS
-from followup.status import Override
 from promises.models import Indicator
-from promises.resources import FORMULA_STARTS, Labels, SpreadsheetResource, neutralise
+from promises.resources import Labels, SpreadsheetResource
 from promises.revision import data_changed
 from promises.roles import areas_of
 
-MAX_ROWS = 20_000
 # Translated where they are shown (header_names, header).
 PART_OF_YEAR = ("part_of_year", gettext_noop("Del av året"))  # only here: the report is yearly
 CORRECTION_REASON = ("correction_reason", gettext_noop("Skäl till rättelse"))  # when published
 EXTRA_COLUMNS = dict([PART_OF_YEAR, CORRECTION_REASON])
 REQUIRED = ["area", "period", "year", "commitment_number", "indicator_number", "outcome"]
-SHEET_NAMES = ("Åtaganden", "Commitments")
 
 
 def header_names():
@@ -50,55 +51,6 @@ def header_names():
 def simplified(header):
     """ "Åtagande nr", "åtagande nr." and "Commitment No" all compare alike."""
     return "".join(char for char in str(header or "").lower() if char.isalnum())
-
-
-class DecimalCommaWidget(widgets.Widget):
-    """A figure as a spreadsheet holds it: a number, or text such as "61,5" or "2 483"."""
-
-    def clean(self, value, row=None, **kwargs):
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
-        not_a_number = ValueError(_("”%(value)s” är inte ett tal.") % {"value": value})
-        if isinstance(value, bool):
-            raise not_a_number
-        text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise not_a_number from None
-        if not number.is_finite():
-            raise not_a_number
-        return number
-
-    def render(self, value, obj=None, **kwargs):
-        return value
-
-
-class OverrideWidget(widgets.Widget):
-    """The council's judgement by its Swedish or English name (or code); empty for none."""
-
-    def clean(self, value, row=None, **kwargs):
-        if not str(value or "").strip():
-            return ""
-        choice = choice_named(Override, value)
-        if choice is None:
-            raise ValueError(_("Okänd bedömning ”%(value)s”.") % {"value": value})
-        return choice
-
-    def render(self, value, obj=None, **kwargs):
-        return str(Override(value).label) if value else ""
-
-
-class TextWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs):
-        text = "" if value is None else str(value).strip().replace("\r\n", "\n")
-        # Undo the apostrophe our own exports put before text that could run as a formula.
-        if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
-            text = text[1:]
-        return text
-
-    def render(self, value, obj=None, **kwargs):
-        return neutralise(value or "")
 
 
 class OutcomeResource(SpreadsheetResource):
@@ -349,55 +301,6 @@ def indicator_index(user=None):
             by_name[(promise.area.name.lower(), period, *numbers)] = indicator
             by_slug[(promise.area.slug.lower(), period, *numbers)] = indicator
     return {**by_slug, **by_name}
-
-
-def choice_named(choices, value):
-    """The choice whose code, Swedish or English label is `value` (any case), or None."""
-    text = str(value or "").strip().lower()
-    for choice in choices:
-        names = {choice.value}
-        for language in ("sv", "en"):
-            with translation.override(language):
-                names.add(str(choice.label).lower())
-        if text in names:
-            return choice.value
-    return None
-
-
-def part_of_year_named(value):
-    """The part of the year a cell names; an empty cell means the whole year."""
-    if not str(value or "").strip():
-        return PartOfYear.YEAR
-    choice = choice_named(PartOfYear, value)
-    if choice is None:
-        message = _("Okänd del av året ”%(value)s”: skriv helår, tertial eller kvartal.")
-        raise ValidationError(message % {"value": value})
-    return choice
-
-
-class CommitmentSheetXLSX(XLSX):
-    """Reads the commitments sheet of the yearly report, whichever sheet was open when saved."""
-
-    def create_dataset(self, in_stream):
-        from io import BytesIO
-
-        import openpyxl
-        import tablib
-
-        book = openpyxl.load_workbook(BytesIO(in_stream), read_only=True, data_only=True)
-        sheet = next((book[name] for name in SHEET_NAMES if name in book.sheetnames), book.active)
-        rows = sheet.iter_rows(values_only=True)
-        dataset = tablib.Dataset()
-        dataset.headers = list(next(rows, []))
-        for count, row in enumerate(rows, start=1):
-            if count > MAX_ROWS + 1:
-                break  # before_import reports the file as too long
-            if any(value not in (None, "") for value in row):
-                dataset.append(list(row) + [None] * (len(dataset.headers) - len(row)))
-        return dataset
-
-
-IMPORT_FORMATS = [CommitmentSheetXLSX, CSV]
 
 
 class YearlyFollowUpResource(Labels, SpreadsheetResource):
