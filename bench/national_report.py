@@ -114,12 +114,19 @@ def national_report():
 
 
 def changed_sheet(content):
-    """The commitments sheet with every outcome raised by one, as a council would fill it in."""
+    """The commitments sheet with every outcome raised by one, as a council would fill it in.
+
+    The year's follow-ups are published, so each changed figure is a correction and needs its
+    reason (the import refuses it otherwise): one more column gives it.
+    """
     book = load_workbook(BytesIO(content))
     sheet = book["Åtaganden"]
     column = [cell.value for cell in sheet[1]].index("Utfall") + 1
+    reason_column = sheet.max_column + 1
+    sheet.cell(row=1, column=reason_column, value="Skäl till rättelse")
     for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
         cell.value = (cell.value or 0) + 1
+        sheet.cell(row=cell.row, column=reason_column, value="Felräkning i underlaget.")
     output = BytesIO()
     book.save(output)
     return CommitmentSheetXLSX().create_dataset(output.getvalue())
