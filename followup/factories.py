@@ -20,7 +20,7 @@ from followup.models import (
     PublicationEvent,
     YearlyFollowUp,
 )
-from promises.factories import IndicatorFactory, PromiseFactory
+from promises.factories import IndicatorFactory, PromiseFactory, UserFactory
 
 
 class OutcomeFactory(DjangoModelFactory):
@@ -62,7 +62,7 @@ class YearlyFollowUpFactory(DjangoModelFactory):
 
 
 class PublicationEventFactory(DjangoModelFactory):
-    """A promise published by nobody in particular (`year=…` for a year's follow-up)."""
+    """A promise published by a user of its own (`year=…` for a year's follow-up)."""
 
     class Meta:
         model = PublicationEvent
@@ -71,11 +71,12 @@ class PublicationEventFactory(DjangoModelFactory):
     year = None
     action = PublicationEvent.Action.PUBLISHED
     reason = ""
-    user = None
+    user = factory.SubFactory(UserFactory)
 
 
 class CorrectionFactory(DjangoModelFactory):
-    """A published figure of the promise's first year, corrected afterwards with its reason."""
+    """A published figure of the promise's first year, corrected afterwards by a user of its
+    own, with its reason."""
 
     class Meta:
         model = Correction
@@ -84,4 +85,4 @@ class CorrectionFactory(DjangoModelFactory):
     year = factory.LazyAttribute(lambda o: o.promise.start_year)
     change = "1. Trafikkontroller, Trafikkontroller: 136 → 140 st"
     reason = "Felräkning i underlaget; rättat efter kontroll."
-    made_by = None
+    made_by = factory.SubFactory(UserFactory)
