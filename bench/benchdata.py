@@ -1,5 +1,6 @@
-"""Small data for the HTTP benchmarks, written through the ORM into the database DATABASE_URL
-names (a scratch database: run by harness.prepare_database after migrate).
+"""Small data for the HTTP benchmarks, built with the project's factories (promises/factories.py,
+followup/factories.py) into the database DATABASE_URL names (a scratch database: run by
+harness.prepare_database after migrate).
 
 Per area: one published promise of 2023–2025 with COMMITMENTS × INDICATORS count indicators
 ("minst 200 st"), outcomes for 2023 (published follow-up) and 2024 (a draft follow-up), the
@@ -24,22 +25,23 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import transaction  # noqa: E402
 from harness import PASSWORD  # noqa: E402
 
-from followup.models import Outcome, YearlyFollowUp  # noqa: E402
-from promises.models import (  # noqa: E402
-    Area,
-    Commitment,
-    Indicator,
-    Membership,
-    Party,
-    Promise,
-    Signatory,
-    Theme,
+from followup.factories import OutcomeFactory, YearlyFollowUpFactory  # noqa: E402
+from promises.factories import (  # noqa: E402
+    AreaFactory,
+    CommitmentFactory,
+    IndicatorFactory,
+    PartyFactory,
+    PoliceFactory,
+    PromiseFactory,
+    SignatoryFactory,
+    ThemeFactory,
+    UserFactory,
 )
+from promises.models import Membership, Party  # noqa: E402
 from promises.roles import grant  # noqa: E402
 
 START_YEAR, END_YEAR = 2023, 2025
@@ -55,54 +57,49 @@ def value_2024(area, commitment, indicator):
 
 @transaction.atomic
 def build(prefix, areas, commitments, indicators, council):
-    police, _ = Party.objects.get_or_create(name="Polismyndigheten", defaults={"kind": "police"})
-    theme, _ = Theme.objects.get_or_create(name="Trygghet", defaults={"slug": "trygghet"})
+    police = PoliceFactory()
+    theme = ThemeFactory(name="Trygghet", slug="trygghet")
     hashed = make_password(PASSWORD)  # hashed once: the same password for every test user
-    users = get_user_model().objects
     described = []
     for n in range(areas):
         name = f"{prefix.capitalize()}kommun {n:02}"
-        area = Area.objects.create(name=name, slug=f"{prefix}-{n:02}", kind="municipality")
-        municipality, _ = Party.objects.get_or_create(name=name, defaults={"kind": "municipality"})
-        promise = Promise.objects.create(
+        area = AreaFactory(name=name, slug=f"{prefix}-{n:02}")
+        municipality = Party.objects.filter(name=name).first() or PartyFactory(
+            name=name, kind=Party.Kind.MUNICIPALITY
+        )
+        promise = PromiseFactory(
             area=area,
             start_year=START_YEAR,
             end_year=END_YEAR,
-            state="published",
+            published=True,
             signed_on=datetime.date(START_YEAR, 3, 1),
             background=f"Lägesbild för {name}: trygghet i centrum och i bostadsområdena.",
         )
-        Signatory.objects.create(
-            promise=promise, name="Kim Polis", role="lokalpolisområdeschef", party=police
-        )
-        Signatory.objects.create(
+        SignatoryFactory(promise=promise, name="Kim Polis", party=police)
+        SignatoryFactory(
             promise=promise, name="Alex Kommun", role="kommunstyrelsens ordförande",
             party=municipality,
         )  # fmt: skip
         indicator_rows = []
         for c in range(1, commitments + 1):
-            commitment = Commitment.objects.create(
+            commitment = CommitmentFactory(
                 promise=promise,
                 order=c,
-                title=f"Åtagande {c}",
                 text=f"Polisen och kommunen genomför insats {c} i de prioriterade områdena.",
                 theme=theme,
+                parties=[police, municipality],
             )
-            commitment.parties.set([police, municipality])
             for i in range(1, indicators + 1):
-                indicator = Indicator.objects.create(
+                indicator = IndicatorFactory(
                     commitment=commitment,
                     order=i,
                     name=f"Kontroller {prefix} {n:02}-{c}-{i}",
-                    unit="st",
-                    kind="count",
-                    rule="at_least",
                     target_value=200,
                     baseline_value=150,
                     baseline_year=START_YEAR - 1,
                 )
-                Outcome.objects.create(indicator=indicator, year=2023, value=value_2023(n, c, i))
-                Outcome.objects.create(indicator=indicator, year=2024, value=value_2024(n, c, i))
+                OutcomeFactory(indicator=indicator, year=2023, value=value_2023(n, c, i))
+                OutcomeFactory(indicator=indicator, year=2024, value=value_2024(n, c, i))
                 indicator_rows.append(
                     {
                         "id": indicator.pk,
@@ -110,20 +107,19 @@ def build(prefix, areas, commitments, indicators, council):
                         "values": {"2023": value_2023(n, c, i), "2024": value_2024(n, c, i)},
                     }
                 )
-        YearlyFollowUp.objects.create(
+        YearlyFollowUpFactory(  # approved on 15 February 2024, then published
             promise=promise,
             year=2023,
-            state="published",
-            approved_on=datetime.date(2024, 2, 15),
+            published=True,
             summary=f"Året 2023 i {name}: de flesta kontroller genomfördes.",
         )
-        YearlyFollowUp.objects.create(promise=promise, year=2024, state="draft")
+        YearlyFollowUpFactory(promise=promise, year=2024)  # a draft
         council_names = []
         for k in range(council):
-            user = users.create(username=f"{prefix}-rad-{n:02}-{k}", password=hashed)
+            user = UserFactory(username=f"{prefix}-rad-{n:02}-{k}", password=hashed)
             grant(user, area, Membership.Role.COUNCIL_MEMBER)
             council_names.append(user.username)
-        coordinator = users.create(username=f"{prefix}-samordnare-{n:02}", password=hashed)
+        coordinator = UserFactory(username=f"{prefix}-samordnare-{n:02}", password=hashed)
         grant(coordinator, area, Membership.Role.COORDINATOR)
         described.append(
             {

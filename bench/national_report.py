@@ -35,45 +35,54 @@ from django.utils import translation  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 
 from followup import report, workbook  # noqa: E402
-from followup.models import Outcome, YearlyFollowUp  # noqa: E402
+from followup.factories import OutcomeFactory, YearlyFollowUpFactory  # noqa: E402
+from followup.models import FollowUpState, Outcome, YearlyFollowUp  # noqa: E402
 from followup.resources import CommitmentSheetXLSX, OutcomeResource  # noqa: E402
-from promises.models import Area, Commitment, Indicator, Party, Promise  # noqa: E402
+from promises.factories import (  # noqa: E402
+    AreaFactory,
+    CommitmentFactory,
+    IndicatorFactory,
+    PoliceFactory,
+    PromiseFactory,
+)
+from promises.models import Area, Commitment, Indicator, Promise  # noqa: E402
 
 YEAR = 2024
 
 
 def build(promise_count):
-    """Synthetic promises of 2023–2025, published, with outcomes for every year."""
+    """Synthetic promises of 2023–2025, published, with outcomes for every year: built with the
+    factories, saved with bulk_create."""
     call_command("flush", interactive=False, verbosity=0)
-    police = Party.objects.create(name="Polismyndigheten", kind="police")
+    police = PoliceFactory()
     areas = Area.objects.bulk_create(
-        Area(name=f"Benchkommun {n:03}", slug=f"bench-{n:03}", kind="municipality")
+        AreaFactory.build(name=f"Benchkommun {n:03}", slug=f"bench-{n:03}")
         for n in range(promise_count)
     )
     promises = Promise.objects.bulk_create(
-        Promise(area=area, start_year=2023, end_year=2025, state="published") for area in areas
+        PromiseFactory.build(area=area, start_year=2023, end_year=2025, published=True)
+        for area in areas
     )
     commitments = Commitment.objects.bulk_create(
-        Commitment(promise=p, order=n, title=f"Åtagande {n}", text="…")
-        for p in promises
-        for n in range(1, 6)
+        CommitmentFactory.build(promise=p, order=n) for p in promises for n in range(1, 6)
     )
     Commitment.parties.through.objects.bulk_create(
         Commitment.parties.through(commitment=c, party=police) for c in commitments
     )
-    indicators = Indicator.objects.bulk_create(
-        Indicator(commitment=c, order=n, name=f"Kontroller {n}", unit="st", kind="count",
-                  rule="at_least", target_value=200)
+    indicators = Indicator.objects.bulk_create(  # "at least 200 st"
+        IndicatorFactory.build(commitment=c, order=n, name=f"Kontroller {n}")
         for c in commitments
         for n in (1, 2)
-    )  # fmt: skip
+    )
     Outcome.objects.bulk_create(
-        Outcome(indicator=i, year=year, value=100 + i.pk % 150)
+        OutcomeFactory.build(indicator=i, year=year, value=100 + i.pk % 150)
         for i in indicators
         for year in (2023, 2024, 2025)
     )
     YearlyFollowUp.objects.bulk_create(
-        YearlyFollowUp(promise=p, year=year, state="published", summary="…")
+        YearlyFollowUpFactory.build(
+            promise=p, year=year, state=FollowUpState.PUBLISHED, summary="…"
+        )
         for p in promises
         for year in (2023, 2024, 2025)
     )
@@ -105,12 +114,19 @@ def national_report():
 
 
 def changed_sheet(content):
-    """The commitments sheet with every outcome raised by one, as a council would fill it in."""
+    """The commitments sheet with every outcome raised by one, as a council would fill it in.
+
+    The year's follow-ups are published, so each changed figure is a correction and needs its
+    reason (the import refuses it otherwise): one more column gives it.
+    """
     book = load_workbook(BytesIO(content))
     sheet = book["Åtaganden"]
     column = [cell.value for cell in sheet[1]].index("Utfall") + 1
+    reason_column = sheet.max_column + 1
+    sheet.cell(row=1, column=reason_column, value="Skäl till rättelse")
     for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
         cell.value = (cell.value or 0) + 1
+        sheet.cell(row=cell.row, column=reason_column, value="Felräkning i underlaget.")
     output = BytesIO()
     book.save(output)
     return CommitmentSheetXLSX().create_dataset(output.getvalue())

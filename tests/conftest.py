@@ -3,8 +3,17 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import translation
 
-from followup.models import Outcome
-from promises.models import Area, Commitment, Indicator, Party, Promise, Theme
+from followup.factories import OutcomeFactory
+from promises.factories import (
+    AreaFactory,
+    CommitmentFactory,
+    IndicatorFactory,
+    PoliceFactory,
+    PromiseFactory,
+    ThemeFactory,
+    UserFactory,
+)
+from promises.models import Area, Promise
 
 
 def pytest_report_header():
@@ -33,9 +42,9 @@ def demo(db):
 
 
 @pytest.fixture
-def admin_client(client, django_user_model):
+def admin_client(client, db):
     """A council member with every right: the superuser of the admin tests."""
-    user = django_user_model.objects.create_superuser("radsmedlem", password="hemligt-losen-1")
+    user = UserFactory(username="radsmedlem", raw_password="hemligt-losen-1", superuser=True)
     client.force_login(user)
     client.user = user
     return client
@@ -46,17 +55,19 @@ def make_indicator(db):
     """Builds a saved indicator in a promise of its own; keyword arguments set its fields."""
 
     def make(start_year=2023, end_year=2024, **fields):
-        area, _ = Area.objects.get_or_create(
-            slug="vasteras", defaults={"name": "Västerås stad", "kind": Area.Kind.MUNICIPALITY}
+        area = Area.objects.filter(slug="vasteras").first() or AreaFactory(
+            name="Västerås stad", slug="vasteras"
         )
-        promise = Promise.objects.create(area=area, start_year=start_year, end_year=end_year)
-        commitment = Commitment.objects.create(promise=promise, order=1, title="Åtagande", text="…")
-        commitment.parties.add(
-            Party.objects.get_or_create(name="Polismyndigheten", kind="police")[0]
+        commitment = CommitmentFactory(
+            promise__area=area,
+            promise__start_year=start_year,
+            promise__end_year=end_year,
+            title="Åtagande",
+            parties=[PoliceFactory()],
         )
-        defaults = {"name": "Trafikkontroller", "unit": "st", "kind": "count", "rule": "at_least"}
-        defaults.update(target_value=200 if fields.get("rule", "at_least") == "at_least" else None)
-        return Indicator.objects.create(commitment=commitment, **{**defaults, **fields})
+        # Only "at least" gets a target unless one is given, as before the factories.
+        target = 200 if fields.get("rule", "at_least") == "at_least" else None
+        return IndicatorFactory(commitment=commitment, **{"target_value": target, **fields})
 
     return make
 
@@ -69,29 +80,22 @@ def build_promise(db):
     """
 
     def build(slug, commitments=1, start_year=2023, end_year=2024):
-        area = Area.objects.create(name=slug.title(), slug=slug, kind=Area.Kind.MUNICIPALITY)
-        promise = Promise.objects.create(area=area, start_year=start_year, end_year=end_year)
-        police, _ = Party.objects.get_or_create(name="Polismyndigheten", kind="police")
-        theme, _ = Theme.objects.get_or_create(name="Trafik", slug="trafik")
+        promise = PromiseFactory(
+            area__name=slug.title(), area__slug=slug, start_year=start_year, end_year=end_year
+        )
+        police = PoliceFactory()
+        theme = ThemeFactory(name="Trafik", slug="trafik")
         for order in range(1, commitments + 1):
-            commitment = Commitment.objects.create(
-                promise=promise, order=order, title=f"Åtagande {order}", text="…", theme=theme
+            commitment = CommitmentFactory(
+                promise=promise, order=order, theme=theme, parties=[police]
             )
-            commitment.parties.add(police)
-            controls = commitment.indicators.create(
-                order=1,
-                name="Kontroller",
-                unit="st",
-                kind="count",
-                rule="at_least",
-                target_value=200,
-            )
-            context = commitment.indicators.create(
-                order=2, name="I hela kommunen", kind="count", rule="none"
+            controls = IndicatorFactory(commitment=commitment, order=1, name="Kontroller")
+            context = IndicatorFactory(
+                commitment=commitment, order=2, name="I hela kommunen", context=True
             )
             for indicator in (controls, context):
                 for year in promise.years:
-                    Outcome.objects.create(indicator=indicator, year=year, value=order * 10)
+                    OutcomeFactory(indicator=indicator, year=year, value=order * 10)
         return promise
 
     return build

@@ -15,7 +15,7 @@ from followup.models import (
     PublicationEvent,
     YearlyFollowUp,
 )
-from promises.management.commands.generate_national_data import MARKER
+from followup.national_data.samples import MARKER
 from promises.models import (
     Area,
     Commitment,
