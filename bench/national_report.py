@@ -37,7 +37,9 @@ from openpyxl import load_workbook  # noqa: E402
 from followup import report, workbook  # noqa: E402
 from followup.factories import OutcomeFactory, YearlyFollowUpFactory  # noqa: E402
 from followup.models import FollowUpState, Outcome, YearlyFollowUp  # noqa: E402
-from followup.resources import CommitmentSheetXLSX, OutcomeResource  # noqa: E402
+from followup.resources import OutcomeResource  # noqa: E402
+from followup.spreadsheet_cells import CommitmentSheetXLSX  # noqa: E402
+from promises.audience import PUBLIC  # noqa: E402
 from promises.factories import (  # noqa: E402
     AreaFactory,
     CommitmentFactory,
@@ -109,8 +111,8 @@ def measure(action, repeatable_action=None):
 
 def national_report():
     promises = report.with_followup_data(Promise.objects.published(), YEAR)
-    reports = [report.build(p, year=YEAR) for p in promises]
-    return workbook.build(reports, YEAR, "Benchmark")
+    reports = [report.promise_report(p, PUBLIC, year=YEAR) for p in promises]
+    return workbook.as_xlsx(reports, YEAR, "Benchmark")
 
 
 def changed_sheet(content):

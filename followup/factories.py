@@ -16,7 +16,7 @@ from followup.models import (
     Correction,
     FollowUpState,
     Outcome,
-    Period,
+    PartOfYear,
     PublicationEvent,
     YearlyFollowUp,
 )
@@ -31,7 +31,7 @@ class OutcomeFactory(DjangoModelFactory):
 
     indicator = factory.SubFactory(IndicatorFactory)
     year = factory.LazyAttribute(lambda o: o.indicator.commitment.promise.start_year)
-    period = Period.YEAR
+    part_of_year = PartOfYear.YEAR
     value = 10
 
 

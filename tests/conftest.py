@@ -30,7 +30,8 @@ def swedish():
 @pytest.fixture(autouse=True)
 def built_files_not_kept(settings):
     """A test's edits are never committed, so the public data's revision is never renewed and a
-    kept build would go stale: tests/public/test_built_files.py covers keeping them, with commits."""
+    kept build would go stale: tests/public/test_built_files.py covers keeping them, with
+    commits."""
     settings.KEEP_BUILT_FILES = False
 
 

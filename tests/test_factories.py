@@ -123,7 +123,7 @@ def test_published_promise_and_follow_up(db):
 def test_outcome_defaults_to_the_first_year_of_its_promise(db):
     outcome = OutcomeFactory(indicator__commitment__promise__start_year=2021)
     stored = Outcome.objects.get(pk=outcome.pk)
-    assert (stored.year, stored.period, stored.value) == (2021, "year", 10)
+    assert (stored.year, stored.part_of_year, stored.value) == (2021, "year", 10)
     assert stored.history.count() == 1
 
 
