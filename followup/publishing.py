@@ -164,7 +164,7 @@ class Corrections:
     reason: str
 
     def record(self, user):
-        record_corrections(self.promise, self.year, self.changes, self.reason, user)
+        record_corrections([self], user)
 
 
 def describe_change(indicator, year, before, after):
@@ -187,10 +187,11 @@ def describe(indicator, value, override):
     return text
 
 
-def record_corrections(promise, year, changes, reason, user):
-    """Writes one Correction per changed published figure; the reason is required."""
-    reason = require(reason)
+def record_corrections(corrections, user):
+    """Writes one Correction per changed published figure, for every `Corrections` given (an
+    import gathers them from many rows), in one query."""
     Correction.objects.bulk_create(
-        Correction(promise=promise, year=year, change=change, reason=reason, made_by=user)
-        for change in changes
+        Correction(promise=c.promise, year=c.year, change=change, reason=c.reason, made_by=user)
+        for c in corrections
+        for change in c.changes
     )

@@ -279,8 +279,7 @@ class OutcomeResource(SpreadsheetResource):
         # Inside the import's transaction: the corrections are saved with the figures or not at
         # all.
         if not (result.has_errors() or result.has_validation_errors()):
-            for corrections in self.corrections:
-                corrections.record(self.author)
+            publishing.record_corrections(self.corrections, self.author)
 
 
 def indicator_index(user=None):

@@ -5,6 +5,8 @@ from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -233,3 +235,24 @@ def test_a_published_figure_changed_without_a_reason_is_refused(admin_client, de
     response = upload(admin_client, content)
     assert "Siffran är publicerad: skriv skälet i kolumnen ”Skäl till rättelse”." in response.text
     assert "confirm_form" not in response.context
+
+
+def test_corrections_of_many_published_figures_are_written_at_once(admin_client, demo):
+    book = load_workbook(BytesIO(admin_client.get("/eskilstuna/2021/rapport/2021.xlsx").content))
+    sheet = book["Åtaganden"]
+    header = [cell.value for cell in sheet[1]]
+    outcome_col, reason_col = header.index("Utfall") + 1, len(header) + 1
+    sheet.cell(row=1, column=reason_col, value="Skäl till rättelse")
+    for row in range(2, sheet.max_row + 1):
+        if isinstance(sheet.cell(row=row, column=outcome_col).value, int | float):
+            sheet.cell(row=row, column=outcome_col, value=1000 + row)
+            sheet.cell(row=row, column=reason_col, value="Ny räknemetod")
+    output = BytesIO()
+    book.save(output)
+    preview = upload(admin_client, output.getvalue())
+    with CaptureQueriesContext(connection) as queries:
+        confirm(admin_client, preview)
+    inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "followup_correction"')]
+    changed = Outcome.objects.filter(year=2021, value__gte=1000).count()
+    assert changed > 1 and Correction.objects.count() == changed
+    assert len(inserts) == 1
