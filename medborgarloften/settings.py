@@ -10,14 +10,31 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from import_export.formats.base_formats import CSV, XLSX
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
 def env_bool(name, default):
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+    """A yes/no setting; a value it does not know (`HTTPS=ture`, or empty) stops the start
+    instead of quietly reading as false."""
+    if name not in os.environ:
+        return default
+    value = os.environ[name].strip().lower()
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    accepted = ", ".join(f"{yes}/{no}" for yes, no in zip(TRUE_WORDS, FALSE_WORDS, strict=True))
+    raise ImproperlyConfigured(
+        f"{name}={os.environ[name]!r} is not a yes/no value. Accepted: {accepted}, in any case."
+    )
 
 
 def env_list(name, default=""):
@@ -172,8 +189,11 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 # HTTPS=false serves production settings over plain HTTP, for `make serve` and the benchmarks on
 # this machine only: a browser or client would not send secure cookies back over HTTP.
-if not DEBUG and env_bool("HTTPS", True):
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# Both are read in debug too, so that a misspelt value is refused before it reaches production.
+https = env_bool("HTTPS", True)
+ssl_redirect = env_bool("SECURE_SSL_REDIRECT", True)
+if not DEBUG and https:
+    SECURE_SSL_REDIRECT = ssl_redirect
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # Load balancers ask for the health check over plain HTTP.
     SECURE_REDIRECT_EXEMPT = [r"^halsa/$"]
