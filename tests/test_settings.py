@@ -1,10 +1,14 @@
-"""Deployment settings: yes/no variables."""
+"""Deployment settings: yes/no variables, and the packaging of every app."""
 
 import subprocess
 import sys
+import tomllib
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 
 from medborgarloften import settings
@@ -75,3 +79,39 @@ def test_a_server_with_a_misspelt_yes_no_variable_does_not_start(env):
 def test_a_server_with_correct_yes_no_variables_starts():
     result = start(DEBUG="False", SECRET_KEY="x" * 50, HTTPS="Off", KEEP_BUILT_FILES="1")
     assert result.returncode == 0, result.stderr
+
+
+def local_packages():
+    """Every Python package of the apps in INSTALLED_APPS that live in this project, and of the
+    project's own package (settings, URLs, the database backend)."""
+    project = Path(settings.__file__).resolve().parent
+    found = []
+    for path in [project, *(Path(app.path).resolve() for app in apps.get_app_configs())]:
+        if not path.is_relative_to(ROOT) or ROOT / ".venv" in path.parents:
+            continue
+        found += [
+            ".".join(init.parent.relative_to(ROOT).parts)
+            for init in sorted(path.rglob("__init__.py"))
+        ]
+    return found
+
+
+def test_the_local_apps_are_found():
+    packages = local_packages()
+    for app in ("promises", "followup", "accessibility"):
+        assert app in django_settings.INSTALLED_APPS and app in packages
+    assert "promises.migrations" in packages and "medborgarloften.postgresql" in packages
+    assert not any(package.startswith(("django", "axes")) for package in packages)
+
+
+def test_every_local_app_and_its_packages_are_packaged():
+    """A non-editable install (a wheel) holds only the packages that `include` matches, as
+    setuptools matches them: an app left out would be missing on such a server."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    include = pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
+    missing = [
+        package
+        for package in local_packages()
+        if not any(fnmatchcase(package, pattern) for pattern in include)
+    ]
+    assert missing == []
