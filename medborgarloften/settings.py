@@ -10,14 +10,31 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from import_export.formats.base_formats import CSV, XLSX
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
 def env_bool(name, default):
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+    """A yes/no setting; a value it does not know (`HTTPS=ture`, or empty) stops the start
+    instead of quietly reading as false."""
+    if name not in os.environ:
+        return default
+    value = os.environ[name].strip().lower()
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    accepted = ", ".join(f"{yes}/{no}" for yes, no in zip(TRUE_WORDS, FALSE_WORDS, strict=True))
+    raise ImproperlyConfigured(
+        f"{name}={os.environ[name]!r} is not a yes/no value. Accepted: {accepted}, in any case."
+    )
 
 
 def env_list(name, default=""):
@@ -173,8 +190,11 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 # HTTPS=false serves production settings over plain HTTP, for `make serve` and the benchmarks on
 # this machine only: a browser or client would not send secure cookies back over HTTP.
-if not DEBUG and env_bool("HTTPS", True):
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# Both are read in debug too, so that a misspelt value is refused before it reaches production.
+https = env_bool("HTTPS", True)
+ssl_redirect = env_bool("SECURE_SSL_REDIRECT", True)
+if not DEBUG and https:
+    SECURE_SSL_REDIRECT = ssl_redirect
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # Load balancers ask for the health check over plain HTTP.
     SECURE_REDIRECT_EXEMPT = [r"^halsa/$"]
@@ -208,11 +228,15 @@ IMPORT_EXPORT_FORMATS = [XLSX, CSV]
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": {
-        "BACKEND": "medborgarloften.cache.RedisCache",
+        # django-redis keeps its redis-py client between calls (Django's own Redis backend
+        # builds one for every call, which costs more than reading a kept page).
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": REDIS_URL,
-        # A Redis that stops answering costs a visitor a second, not a hung request: the page
-        # cache then makes pages afresh (public/page_cache.py).
-        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        # A Redis that stops answering costs a visitor a second per cache call, not a hung
+        # request: the page cache then makes pages afresh and logs a warning
+        # (public/page_cache.py). Failures are raised, not ignored (IGNORE_EXCEPTIONS), so that
+        # the page cache can tell a failure from a page that was not kept.
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
     }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

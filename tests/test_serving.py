@@ -265,6 +265,7 @@ def production_settings(**env):
     code = (
         "import json, django; from django.conf import settings; django.setup();"
         "print(json.dumps({'cache': settings.CACHES['default']['BACKEND'],"
+        " 'cache_options': settings.CACHES['default'].get('OPTIONS'),"
         " 'page_cache': settings.PAGE_CACHE_SECONDS,"
         " 'conn_max_age': settings.DATABASES['default']['CONN_MAX_AGE'],"
         " 'health_checks': settings.DATABASES['default']['CONN_HEALTH_CHECKS'],"
@@ -290,7 +291,9 @@ def test_production_reads_everything_from_the_environment():
         PAGE_CACHE_SECONDS="600",
     )
     assert production == {
-        "cache": "medborgarloften.cache.RedisCache",
+        "cache": "django_redis.cache.RedisCache",
+        # A Redis that stops answering costs a second (tests/test_page_cache.py).
+        "cache_options": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         "page_cache": 600,
         "conn_max_age": 600,
         "health_checks": True,

@@ -1,8 +1,14 @@
 """With caching on, visitors get kept pages until the public data changes, then fresh ones."""
 
+import contextlib
 import gzip
 import os
+import runpy
+import shutil
 import socket
+import subprocess
+import threading
+import time
 import uuid
 
 import pytest
@@ -14,6 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from followup.models import Outcome
+from medborgarloften import settings as settings_module
 from promises.models import PublicRevision
 from promises.revision import MIRROR_KEY, current_revision, mirror_revision, renew_revision
 from promises.roles import grant
@@ -206,7 +213,7 @@ def redis_cache(settings):
         pytest.skip("no Redis on 127.0.0.1:6379")
     settings.CACHES = {
         "default": {
-            "BACKEND": "medborgarloften.cache.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": f"test-{uuid.uuid4()}",  # a Redis shared with others
         }
@@ -246,17 +253,137 @@ def test_with_redis_an_expired_mirror_is_read_again_from_the_database(
     assert redis_cache.get(MIRROR_KEY) == current_revision()
 
 
-def test_without_an_answering_redis_every_visitor_gets_the_page_made_afresh(visitor, demo, caplog):
+def production_cache(monkeypatch, url):
+    """The cache settings a server with REDIS_URL=url reads (their timeouts included), under a
+    key prefix of its own."""
+    monkeypatch.setenv("REDIS_URL", url)
+    production = runpy.run_path(settings_module.__file__)["CACHES"]["default"]
+    assert production["OPTIONS"] == {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1}
+    return {**production, "KEY_PREFIX": f"test-{uuid.uuid4()}"}
+
+
+def free_port():
     with socket.socket() as closed:  # a port nothing listens on once the socket is closed
         closed.bind(("127.0.0.1", 0))
-        port = closed.getsockname()[1]
-    unreachable = {
-        "BACKEND": "medborgarloften.cache.RedisCache",
-        "LOCATION": f"redis://127.0.0.1:{port}/0",
-        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-    }
-    with override_settings(CACHES={"default": unreachable}):
+        return closed.getsockname()[1]
+
+
+def assert_made_afresh(visitor, caplog, within_seconds):
+    caplog.clear()
+    started = time.monotonic()
+    response = visitor.get(PROMISE_URL)
+    assert time.monotonic() - started < within_seconds
+    assert response.status_code == 200 and "5 st" in response.text
+    logged = [r for r in caplog.records if "Page cache unavailable" in r.getMessage()]
+    assert logged and all(r.levelname == "WARNING" for r in logged)
+
+
+def test_without_an_answering_redis_every_visitor_gets_the_page_made_afresh(
+    visitor, demo, caplog, monkeypatch
+):
+    refusing = production_cache(monkeypatch, f"redis://127.0.0.1:{free_port()}/0")
+    with override_settings(CACHES={"default": refusing}):
         for _ in range(2):
-            response = visitor.get(PROMISE_URL)
-            assert response.status_code == 200 and "5 st" in response.text
-    assert "Page cache unavailable" in caplog.text
+            assert_made_afresh(visitor, caplog, within_seconds=1)
+
+
+class SilentRedis:
+    """A Redis that takes connections and never answers (a hung server, or one behind a lost
+    network); it hangs up after `hang_up_seconds`, so a client without timeouts waits that long
+    instead of for ever."""
+
+    def __init__(self, hang_up_seconds=5):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(0.1)
+        self.port = self.listener.getsockname()[1]
+        self.hang_up_seconds = hang_up_seconds
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        held = []
+        while not self.stopped.is_set():
+            with contextlib.suppress(TimeoutError):
+                held.append((time.monotonic(), self.listener.accept()[0]))
+            for accepted, sock in list(held):
+                if time.monotonic() - accepted > self.hang_up_seconds:
+                    sock.close()
+                    held.remove((accepted, sock))
+        for _, sock in held:
+            sock.close()
+        self.listener.close()
+
+    def close(self):
+        self.stopped.set()
+        self.thread.join()
+
+
+def test_a_redis_that_stops_answering_costs_a_visitor_seconds_not_a_hung_request(
+    visitor, demo, caplog, monkeypatch
+):
+    silent = SilentRedis(hang_up_seconds=5)
+    try:
+        with override_settings(
+            CACHES={"default": production_cache(monkeypatch, f"redis://127.0.0.1:{silent.port}/0")}
+        ):
+            # Reading the kept page waits out the 1 s timeout; then the page is made afresh.
+            assert_made_afresh(visitor, caplog, within_seconds=2.5)
+    finally:
+        silent.close()
+
+
+REDIS_SERVER = shutil.which("redis-server")
+
+
+@pytest.fixture
+def own_redis_server():
+    """A redis-server of this test's own, on a free port: stop() and start() it at will."""
+    if not REDIS_SERVER:
+        if os.environ.get("CI"):
+            raise RuntimeError("redis-server is needed (apt-get install redis-server)")
+        pytest.skip("no redis-server installed")
+
+    class Server:
+        port = free_port()
+        process = None
+
+        def start(self):
+            command = [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1",
+                       "--save", "", "--appendonly", "no"]  # fmt: skip
+            self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+            client = redis.Redis(port=self.port, socket_timeout=1)
+            for _ in range(50):
+                with contextlib.suppress(redis.ConnectionError):
+                    client.ping()
+                    return
+                time.sleep(0.1)
+            raise RuntimeError("redis-server did not start")
+
+        def stop(self):
+            self.process.terminate()
+            self.process.wait(10)
+
+    server = Server()
+    server.start()
+    yield server
+    if server.process.poll() is None:
+        server.stop()
+
+
+def test_when_redis_goes_away_and_comes_back_pages_are_made_afresh_then_kept_again(
+    own_redis_server, visitor, demo, caplog, monkeypatch, django_assert_num_queries
+):
+    url = f"redis://127.0.0.1:{own_redis_server.port}/0"
+    with override_settings(CACHES={"default": production_cache(monkeypatch, url)}):
+        first = visitor.get(PROMISE_URL).text
+        with django_assert_num_queries(0):  # kept, through a connection now open
+            assert visitor.get(PROMISE_URL).text == first
+
+        own_redis_server.stop()
+        assert_made_afresh(visitor, caplog, within_seconds=1)
+
+        own_redis_server.start()  # empty: the pages and the mirrored revision are gone
+        assert visitor.get(PROMISE_URL).text == first
+        with django_assert_num_queries(0):  # kept again, without restarting anything
+            assert visitor.get(PROMISE_URL).text == first
