@@ -538,7 +538,7 @@ def new_revision_token():
 
 class PublicRevision(models.Model):
     """One row naming the current state of the public data; cached public pages are filed under
-    it, and every committed edit gives it a new random token (promises/page_cache.py).
+    it, and every committed edit gives it a new random token (promises/revision.py).
 
     It lives in the database, not in the cache, so that every server and every worker process
     sees an edit at once, whichever cache backend keeps the pages. Random rather than counted, so

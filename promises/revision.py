@@ -29,6 +29,7 @@ from promises.models import PublicRevision, new_revision_token
 # production): by its database and its secret key, which no two deployments should share.
 _database = settings.DATABASES["default"]
 _address = repr((_database["HOST"], _database.get("PORT"), str(_database["NAME"])))
+# The salt keeps the name of the module that first wrote it: a new one would rename every kept page.
 NAMESPACE = salted_hmac("promises.page_cache", _address).hexdigest()[:16]
 MIRROR_KEY = f"page-revision:{NAMESPACE}"
 MIRROR_SECONDS = 60
