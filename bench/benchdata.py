@@ -56,7 +56,7 @@ def value_2024(area, commitment, indicator):
 
 
 @transaction.atomic
-def build(prefix, areas, commitments, indicators, council):
+def create_data(prefix, areas, commitments, indicators, council):
     police = PoliceFactory()
     theme = ThemeFactory(name="Trygghet", slug="trygghet")
     hashed = make_password(PASSWORD)  # hashed once: the same password for every test user
@@ -143,7 +143,7 @@ def main():
     parser.add_argument("--indicators", type=int, default=2, help="per commitment")
     parser.add_argument("--council", type=int, default=1, help="council members per area")
     options = parser.parse_args()
-    data = build(
+    data = create_data(
         options.prefix, options.areas, options.commitments, options.indicators, options.council
     )
     print("BENCHDATA " + json.dumps(data))

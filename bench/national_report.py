@@ -52,7 +52,7 @@ from promises.models import Area, Commitment, Indicator, Promise  # noqa: E402
 YEAR = 2024
 
 
-def build(promise_count):
+def create_data(promise_count):
     """Synthetic promises of 2023–2025, published, with outcomes for every year: built with the
     factories, saved with bulk_create."""
     call_command("flush", interactive=False, verbosity=0)
@@ -145,7 +145,7 @@ def main():
     translation.activate("sv")
     print(f"database: {connection.vendor}")
     for promise_count in (100, 300):
-        build(promise_count)
+        create_data(promise_count)
         content, seconds, peak, queries = measure(national_report)
         rows = promise_count * 10
         print(f"{promise_count} promises, yearly report: {rows} rows, {seconds:.2f} s, "

@@ -19,7 +19,7 @@ admin.site.unregister(Promise)
 
 @admin.register(Promise)
 class PromiseAdmin(promises_admin.PromiseAdmin):
-    list_display = ["__str__", "followup_links", "period", "signed_on", "state"]
+    list_display = ["__str__", "followup_links", *promises_admin.PromiseAdmin.list_display[1:]]
     change_form_template = "admin/followup/promise_change_form.html"
 
     @admin.display(description=_("mata in uppföljning"))

@@ -95,12 +95,7 @@ def unpublish_followup(promise, year, user, reason):
 
 def is_published_year(promise, year):
     """Whether the public sees this year's follow-up of the promise."""
-    return (
-        promise.is_published
-        and YearlyFollowUp.objects.filter(
-            promise=promise, year=year, state=FollowUpState.PUBLISHED
-        ).exists()
-    )
+    return YearlyFollowUp.objects.published().filter(promise=promise, year=year).exists()
 
 
 def published_years():

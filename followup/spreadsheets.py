@@ -8,8 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from followup.status import Override
 
-KEY_COLUMNS = ["area", "period", "year", "commitment_number", "indicator_number"]
-
 # (key, header). Headers are translated when the file is written; keys name open-data columns.
 COLUMNS = [
     ("area", _("Område")),

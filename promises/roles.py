@@ -12,30 +12,36 @@ from promises.models import Area, Membership
 COUNCIL_MEMBER_GROUP = "Rådsmedlem"
 COORDINATOR_GROUP = "Samordnare"
 
-VIEW_ALL = [
-    "promises.view_area", "promises.view_party", "promises.view_theme", "promises.view_promise",
-    "promises.view_signatory", "promises.view_commitment", "promises.view_indicator",
-    "followup.view_outcome", "followup.view_yearlyfollowup",
-    "followup.view_publicationevent", "followup.view_correction",
-]  # fmt: skip
-COUNCIL_MEMBER_PERMISSIONS = [
-    *VIEW_ALL,
-    "followup.add_outcome", "followup.change_outcome",
-    "followup.add_yearlyfollowup", "followup.change_yearlyfollowup",
-]  # fmt: skip
-COORDINATOR_PERMISSIONS = [
-    *COUNCIL_MEMBER_PERMISSIONS,
-    "followup.delete_outcome",
-    "promises.add_promise", "promises.change_promise", "promises.delete_promise",
-    "promises.add_signatory", "promises.change_signatory", "promises.delete_signatory",
-    "promises.add_commitment", "promises.change_commitment", "promises.delete_commitment",
-    "promises.add_indicator", "promises.change_indicator", "promises.delete_indicator",
-    "promises.publish_promise", "followup.publish_yearlyfollowup",
-]  # fmt: skip
+# The permissions of each role on this app's models; an app above adds those on its own models
+# (`add_permissions`, from its AppConfig.ready). A coordinator has every council member's too.
 GROUPS = {
-    COUNCIL_MEMBER_GROUP: COUNCIL_MEMBER_PERMISSIONS,
-    COORDINATOR_GROUP: COORDINATOR_PERMISSIONS,
-}
+    COUNCIL_MEMBER_GROUP: [
+        "promises.view_area", "promises.view_party", "promises.view_theme",
+        "promises.view_promise", "promises.view_signatory", "promises.view_commitment",
+        "promises.view_indicator",
+    ],
+    COORDINATOR_GROUP: [
+        "promises.add_promise", "promises.change_promise", "promises.delete_promise",
+        "promises.add_signatory", "promises.change_signatory", "promises.delete_signatory",
+        "promises.add_commitment", "promises.change_commitment", "promises.delete_commitment",
+        "promises.add_indicator", "promises.change_indicator", "promises.delete_indicator",
+        "promises.publish_promise",
+    ],
+}  # fmt: skip
+# Whose permissions a role has as well.
+INCLUDES = {COORDINATOR_GROUP: COUNCIL_MEMBER_GROUP}
+
+
+def add_permissions(group, codes):
+    """Give a role the permissions `codes` ("app_label.codename") as well."""
+    GROUPS[group].extend(code for code in codes if code not in GROUPS[group])
+
+
+def permissions_of(group):
+    included = INCLUDES.get(group)
+    return [*(permissions_of(included) if included else []), *GROUPS[group]]
+
+
 ROLE_GROUPS = {
     Membership.Role.COUNCIL_MEMBER: COUNCIL_MEMBER_GROUP,
     Membership.Role.COORDINATOR: COORDINATOR_GROUP,
@@ -44,7 +50,8 @@ ROLE_GROUPS = {
 
 def ensure_groups():
     """Creates or updates the role groups with exactly their permissions."""
-    for name, codes in GROUPS.items():
+    for name in GROUPS:
+        codes = permissions_of(name)
         group, _ = Group.objects.get_or_create(name=name)
         permissions = [
             Permission.objects.get(content_type__app_label=app, codename=codename)

@@ -18,6 +18,8 @@ class PublicFile(models.Model):
     content = models.BinaryField(_("innehåll"))
     gzipped = models.BooleanField(_("gzip-komprimerad"), default=False)
 
+    backed_up = False  # rebuilt when first asked for (promises/management/commands/backup.py)
+
     class Meta:
         verbose_name = _("byggd publik fil")
         verbose_name_plural = _("byggda publika filer")

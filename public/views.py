@@ -12,7 +12,6 @@ from followup.entry import followup_entry_url
 from followup.models import FollowUpState, YearlyFollowUp
 from promises.audience import Audience
 from promises.models import Area, Commitment, Promise
-from promises.roles import areas_of
 from public.forms import BrowseForm, covered_years
 
 
@@ -129,7 +128,7 @@ def browse(request):
 @staff_member_required
 def council_dashboard(request):
     """What is missing in the council member's areas, with a link to enter it."""
-    promises = Promise.objects.filter(area__in=areas_of(request.user))
+    promises = Promise.objects.filter(area__in=Audience.of(request.user).draft_area_ids)
     rows = [
         (promise, year, indicators, followup_entry_url(promise, year))
         for promise, year, indicators in report.missing_outcomes(promises, timezone.localdate())

@@ -80,7 +80,7 @@ def build_promise(db):
     Used to show that a page runs as many queries for a large promise as for a small one.
     """
 
-    def build(slug, commitments=1, start_year=2023, end_year=2024):
+    def make(slug, commitments=1, start_year=2023, end_year=2024):
         promise = PromiseFactory(
             area__name=slug.title(), area__slug=slug, start_year=start_year, end_year=end_year
         )
@@ -99,4 +99,4 @@ def build_promise(db):
                     OutcomeFactory(indicator=indicator, year=year, value=order * 10)
         return promise
 
-    return build
+    return make

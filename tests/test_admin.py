@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from promises.management.commands.load_demo import DEMO_PASSWORD, DEMO_USERNAME
+from followup.management.commands.load_demo import DEMO_PASSWORD, DEMO_USERNAME
 
 PROJECT_APPS = {"promises", "followup"}
 PROJECT_MODELS = [

@@ -292,7 +292,7 @@ def test_production_reads_everything_from_the_environment():
     )
     assert production == {
         "cache": "django_redis.cache.RedisCache",
-        # A Redis that stops answering costs a second (tests/test_page_cache.py).
+        # A Redis that stops answering costs a second (tests/public/test_page_cache.py).
         "cache_options": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         "page_cache": 600,
         "conn_max_age": 600,

@@ -25,13 +25,14 @@ from promises import backup_format
 EXCLUDED = {
     "sessions": "logins in progress: everyone simply logs in again after a restore",
     "axes": "login attempts and lockouts: short-lived security logs holding IP addresses",
-    "public.publicfile": "downloads built from the data: rebuilt when first asked for",
 }
 COMPRESSIONS = ("", ".gz", ".bz2", ".xz", ".lzma")
 
 
 def is_excluded(model):
-    return model._meta.app_label in EXCLUDED or model._meta.label_lower in EXCLUDED
+    """Left out by EXCLUDED, or by the model itself: `backed_up = False` on a model whose rows
+    are made from the other tables (an app above this one says so without being named here)."""
+    return model._meta.app_label in EXCLUDED or not getattr(model, "backed_up", True)
 
 
 def backed_up_models():
