@@ -8,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 import followup.promise_admin  # noqa: F401 (registers the promise's admin with its follow-up parts)
 from followup import publishing, resources, spreadsheet_cells
+from followup.entry import may_enter_outcomes
 from followup.models import (
     Correction,
     FollowUpState,
@@ -136,9 +137,7 @@ class OutcomeAdmin(AreaScopedAdmin, ImportExportMixin, SimpleHistoryAdmin):
                 form.corrections.record(request.user)
 
     def has_import_permission(self, request):
-        # The same rights as the follow-up entry page.
-        user = request.user
-        return user.has_perm("followup.add_outcome") and user.has_perm("followup.change_outcome")
+        return may_enter_outcomes(request.user)  # the same right as the entry page
 
     def get_import_data_kwargs(self, **kwargs):
         # The confirmed import is checked again; a row that fails then undoes the whole file.

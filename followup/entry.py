@@ -232,11 +232,14 @@ def followup_entry_url(promise, year):
     return reverse("admin:promises_promise_followup", args=[promise.pk, year])
 
 
+def may_enter_outcomes(user):
+    """Entering a year's figures, on the entry page or by import, adds and changes outcomes; the
+    areas it may do so in are the admin's scoping (promises/scoping.py)."""
+    return user.has_perm("followup.add_outcome") and user.has_perm("followup.change_outcome")
+
+
 def followup_entry_view(request, promise_id, year):
-    if not (
-        request.user.has_perm("followup.add_outcome")
-        and request.user.has_perm("followup.change_outcome")
-    ):
+    if not may_enter_outcomes(request.user):
         raise PermissionDenied
     promise = get_object_or_404(
         Promise.objects.select_related("area").filter(area__in=areas_of(request.user)),
