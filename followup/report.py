@@ -240,8 +240,9 @@ def indicator_years(indicator, years, today):
 
 def missing_outcomes(promises, today):
     """For each promise, per ended year, the indicators with no outcome for that year: what the
-    council still has to enter, as (promise, year, indicators)."""
-    for promise in with_followup_data(promises):
+    council still has to enter, as (promise, year, indicators). Reads what the cards read: the
+    indicators and their outcomes, nothing of signatories, themes or corrections."""
+    for promise in with_status_data(promises):
         for year in promise.years:
             if PartOfYear.YEAR.last_day(year) >= today:
                 continue

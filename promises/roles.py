@@ -34,7 +34,9 @@ INCLUDES = {COORDINATOR_GROUP: COUNCIL_MEMBER_GROUP}
 
 def add_permissions(group, codes):
     """Give a role the permissions `codes` ("app_label.codename") as well."""
-    GROUPS[group].extend(code for code in codes if code not in GROUPS[group])
+    for code in codes:
+        if code not in GROUPS[group]:
+            GROUPS[group].append(code)
 
 
 def permissions_of(group):
