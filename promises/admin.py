@@ -133,8 +133,10 @@ class CommitmentAdmin(AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
         ("promise__area", admin.RelatedOnlyFieldListFilter),
         "promise__start_year",
         "promise__state",
-        "theme",
-        "parties",
+        # Only the themes and parties of the commitments the user may see (their areas'):
+        # the choices come from the scoped queryset.
+        ("theme", admin.RelatedOnlyFieldListFilter),
+        ("parties", admin.RelatedOnlyFieldListFilter),
     ]
     list_select_related = ["promise__area", "theme"]
     search_fields = ["title", "text", "purpose", "promise__area__name"]
