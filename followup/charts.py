@@ -2,8 +2,10 @@
 
 One horizontal bar per year (and one for the baseline year), with the target as a marked line.
 The template draws what this computes; the table beside each chart carries the same figures.
+A bar's value text follows the bar, or the target line when the line would run through it.
 """
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,6 +17,24 @@ BAR_AREA = WIDTH - LABEL_WIDTH - 80  # room on the right for the value text
 ROW_HEIGHT = 32
 BAR_HEIGHT = 20
 TOP = 8
+# A generous average width of one character of the 17 px value text (digits are about 9.5 px),
+# so that an estimated text is never narrower than the drawn one.
+CHAR_WIDTH = 10.5
+GAP = 6  # from a bar's end to its value text
+CLEARANCE = 5  # from the (3 px wide) target line to any value text
+
+
+def text_width(text):
+    return len(text) * CHAR_WIDTH
+
+
+def value_text_x(bar_end, width, target_x):
+    """Where a value text `width` wide starts: just after its bar, or just after the target line
+    when the line would otherwise run through the text or touch it."""
+    x = bar_end + GAP
+    if target_x is not None and x - CLEARANCE < target_x < x + width + CLEARANCE:
+        x = target_x + CLEARANCE
+    return x
 
 
 @dataclass
@@ -24,10 +44,11 @@ class Bar:
     y: int
     width: float
     is_baseline: bool
+    text_x: float = 0.0
 
     @property
-    def text_x(self):
-        return LABEL_WIDTH + self.width + 6
+    def text_end(self):
+        return self.text_x + text_width(self.value_label)
 
     @property
     def label_y(self):
@@ -61,11 +82,17 @@ class Chart:
             value_label = indicator.format_value(value) if value is not None else _("inget utfall")
             bars.append(Bar(label, value_label, TOP + index * ROW_HEIGHT, width, is_baseline))
         target_x = None if target is None else LABEL_WIDTH + float(target / scale_max) * BAR_AREA
+        for bar in bars:
+            bar_end = LABEL_WIDTH + bar.width
+            bar.text_x = value_text_x(bar_end, text_width(bar.value_label), target_x)
+        # A text moved past the line may need more room on the right: the drawing widens.
+        width = max([WIDTH] + [math.ceil(bar.text_end) + 2 for bar in bars])
         return cls(
             bars=bars,
             target_x=target_x,
             target_label=indicator.target_label if target is not None else "",
             height=TOP * 2 + len(rows) * ROW_HEIGHT,
+            width=width,
         )
 
     @property
