@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 import followup.promise_admin  # noqa: F401 (registers the promise's admin with its follow-up parts)
-from followup import publishing, resources, spreadsheet_cells
+from followup import import_preview, publishing, resources, spreadsheet_cells
 from followup.entry import may_enter_outcomes
 from followup.models import (
     Correction,
@@ -73,6 +73,7 @@ class OutcomeAdmin(AreaScopedAdmin, ImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [resources.OutcomeResource]
     import_formats = spreadsheet_cells.IMPORT_FORMATS
     import_error_display = ("message",)
+    import_template_name = "admin/followup/outcome_import.html"
     list_display = ["indicator", "year", "part_of_year", "value_label", "status", "entered_by"]
     list_filter = [
         "year",
@@ -154,6 +155,19 @@ class OutcomeAdmin(AreaScopedAdmin, ImportExportMixin, SimpleHistoryAdmin):
             )
             return redirect("admin:followup_outcome_import")
         return super().process_result(result, request)
+
+    def import_action(self, request, **kwargs):
+        # The page names the columns as the workbook does and shows the preview of
+        # followup.import_preview: Swedish headers, old → new, errors in words.
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None)
+        if context is not None:
+            resource = resources.OutcomeResource()
+            headers = import_preview.headers(resource)
+            context["fields_list"] = [(name, headers) for name, _columns in context["fields_list"]]
+            if context.get("result") is not None:
+                context["preview"] = import_preview.build(context["result"], resource)
+        return response
 
     def get_import_resource_kwargs(self, request, **kwargs):
         # Imported outcomes are recorded as entered by the council member who imported them.

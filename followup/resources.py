@@ -14,7 +14,7 @@ from django.utils.translation import gettext_noop
 from import_export import fields
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from followup import publishing
+from followup import import_preview, publishing
 from followup.models import Outcome, PartOfYear, YearlyFollowUp
 from followup.spreadsheet_cells import (
     MAX_ROWS,
@@ -22,6 +22,7 @@ from followup.spreadsheet_cells import (
     OverrideWidget,
     TextWidget,
     part_of_year_named,
+    yes_no_named,
 )
 from followup.spreadsheets import COLUMNS
 from promises.models import Indicator
@@ -78,6 +79,7 @@ class OutcomeResource(SpreadsheetResource):
         import_id_fields = []
         skip_unchanged = True
         report_skipped = True
+        store_row_values = True  # a refused row is shown in the preview as the file has it
         clean_model_instances = True
         use_transactions = True
         # Rows are saved in batches, so an import costs about the same number of queries
@@ -88,6 +90,10 @@ class OutcomeResource(SpreadsheetResource):
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
+        self.sheet_rows = None
+
+    def get_diff_class(self):
+        return import_preview.PreviewDiff
 
     # Export: translated headers, the part of the year in words.
 
@@ -103,6 +109,9 @@ class OutcomeResource(SpreadsheetResource):
 
     def before_import(self, dataset, **kwargs):
         self.refused = True  # until the whole file has passed the checks below
+        # Each row's number in the spreadsheet, where the file format knows it (empty rows are
+        # left out of the dataset); otherwise the row after the header.
+        self.sheet_rows = getattr(dataset, "sheet_rows", None)
         names = header_names()
         dataset.headers = [names.get(simplified(header), header) for header in dataset.headers]
         missing = [key for key in REQUIRED if key not in dataset.headers]
@@ -132,8 +141,11 @@ class OutcomeResource(SpreadsheetResource):
         if self.refused:  # the file as a whole was refused; its rows are not read
             row_result = self.get_row_result_class()()
             row_result.import_type = row_result.IMPORT_TYPE_SKIP
-            return row_result
-        return super().import_row(row, instance_loader, **kwargs)
+        else:
+            row_result = super().import_row(row, instance_loader, **kwargs)
+        index = kwargs["row_number"]
+        row_result.number = self.sheet_rows[index - 1] if self.sheet_rows else index + 1
+        return row_result
 
     def get_or_init_instance(self, instance_loader, row):
         indicator, year, part = self.row_key(row)
@@ -164,26 +176,44 @@ class OutcomeResource(SpreadsheetResource):
         if indicator is None:
             known_areas = {k[0] for k in self.indicators}
             if area.lower() not in known_areas:
-                raise ValidationError(_("Okänt område ”%(area)s”.") % {"area": area})
+                raise ValidationError({"area": _("Okänt område ”%(area)s”.") % {"area": area}})
             raise ValidationError(
                 _("Området %(area)s har ingen indikator %(c)s.%(i)s i perioden %(period)s.")
                 % {"area": area, "c": commitment_number, "i": indicator_number, "period": period}
             )
         named = str(row.get("indicator") or "").strip()
         if named and named.lstrip("'") != indicator.name:
-            raise ValidationError(
+            message = (
                 _("Indikator %(c)s.%(i)s heter ”%(name)s”, inte ”%(named)s”: kontrollera numren.")
                 % {"c": commitment_number, "i": indicator_number, "name": indicator.name,
                    "named": named}
             )  # fmt: skip
-        return indicator, year, part_of_year_named(row.get("part_of_year"))
+            raise ValidationError({"indicator": message})
+        try:
+            part = part_of_year_named(row.get("part_of_year"))
+        except ValidationError as error:
+            raise ValidationError({"part_of_year": error.messages}) from None
+        return indicator, year, part
 
     def import_instance(self, instance, row, **kwargs):
         self.row = row
-        super().import_instance(instance, row, **kwargs)
+        errors = {}
+        if instance.indicator.kind == Indicator.Kind.YES_NO and "outcome" in row:
+            # "Ja" and "Nej" as well as 1 and 0; the figure column reads the 1 or 0.
+            row = {**row}
+            try:
+                row["outcome"] = yes_no_named(row["outcome"])
+            except ValidationError as error:
+                errors["value"], row["outcome"] = error.messages, None
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
         if self.user is not None and self.user.is_authenticated:
             instance.entered_by = self.user
         instance.entered_at = timezone.now()  # bulk saves skip auto_now
+        if errors:
+            raise ValidationError(errors)
 
     # Imported outcomes enter the audit trail like any other change: the bulk saves below are
     # import-export's own, through django-simple-history's bulk helpers. Bulk saves send no
@@ -248,7 +278,10 @@ class OutcomeResource(SpreadsheetResource):
                 validate_constraints=False,
             )
         except ValidationError as error:
-            errors = error.update_error_dict(errors)
+            # A cell that could not be read keeps its own message only: the model's checks
+            # did not see its value.
+            for key, messages in error.message_dict.items():
+                errors.setdefault(key, messages)
         if not errors:
             errors = self.check_correction(instance)
         if errors:

@@ -94,6 +94,26 @@ def part_of_year_named(value):
     return choice
 
 
+YES = {"ja", "yes", "1", "sant", "true"}
+NO = {"nej", "no", "0", "falskt", "false"}
+
+
+def yes_no_named(value):
+    """A yes/no outcome as "1" or "0", from "Ja"/"Nej" (any case, Swedish or English), 1/0 or a
+    spreadsheet's TRUE/FALSE; None for an empty cell."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip().lower()
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool) and value in (0, 1):
+        text = str(int(value))
+    if text in YES:
+        return "1"
+    if text in NO:
+        return "0"
+    message = _("”%(value)s” är inte ja eller nej: skriv Ja, Nej, 1 eller 0.")
+    raise ValidationError(message % {"value": value})
+
+
 class CommitmentSheetXLSX(XLSX):
     """Reads the commitments sheet of the yearly report, whichever sheet was open when saved."""
 
@@ -103,11 +123,13 @@ class CommitmentSheetXLSX(XLSX):
         rows = sheet.iter_rows(values_only=True)
         dataset = tablib.Dataset()
         dataset.headers = list(next(rows, []))
+        dataset.sheet_rows = []  # each row's number in the sheet, for the import's messages
         for count, row in enumerate(rows, start=1):
             if count > MAX_ROWS + 1:
                 break  # before_import reports the file as too long
             if any(value not in (None, "") for value in row):
                 dataset.append(list(row) + [None] * (len(dataset.headers) - len(row)))
+                dataset.sheet_rows.append(count + 1)
         return dataset
 
 
