@@ -47,6 +47,7 @@ def shown(key, value):
 class Cell:
     old: str
     new: str
+    key: str = ""  # the column's key, which the page styles by (long texts wrap)
 
     @property
     def changed(self):
@@ -58,6 +59,7 @@ class PreviewDiff(Diff):
     so an unchanged "10.00" against "10" is no difference and an empty cell stays empty."""
 
     def __init__(self, resource, instance, new):
+        self.keys = [field.column_name for field in resource.get_import_fields()]
         self.left = self.read(resource, instance)
         self.right = []
         self.new = new
@@ -74,8 +76,11 @@ class PreviewDiff(Diff):
 
     def as_html(self):
         if self.new:
-            return [Cell("", new) for new in self.right]
-        return [Cell(old, new) for old, new in zip(self.left, self.right, strict=True)]
+            return [Cell("", new, key) for new, key in zip(self.right, self.keys, strict=True)]
+        return [
+            Cell(old, new, key)
+            for old, new, key in zip(self.left, self.right, self.keys, strict=True)
+        ]
 
 
 def shown_field(field, instance):
@@ -134,7 +139,10 @@ def build(result, resource):
             cells = row_result.diff
         else:  # a refused row: the cells as the file has them
             values = row_result.row_values or {}
-            cells = [Cell("", shown(f.column_name, values.get(f.column_name))) for f in fields]
+            cells = [
+                Cell("", shown(f.column_name, values.get(f.column_name)), f.column_name)
+                for f in fields
+            ]
         rows.append(Row(number, row_result.import_type, cells))
         errors += row_errors(number, row_result, header_of)
     return Preview(headers(resource), rows, errors)
