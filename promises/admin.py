@@ -1,3 +1,4 @@
+import nested_admin
 from django import forms
 from django.contrib import admin
 from django.db import models
@@ -68,24 +69,70 @@ class ThemeAdmin(ExportMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class SignatoryInline(CoordinatorInline, admin.TabularInline):
+class SignatoryInline(CoordinatorInline, nested_admin.NestedTabularInline):
     parent_area_path = "area"
     model = Signatory
     extra = 0
+    is_sortable = False
     fields = ["order", "name", "role", "party"]
 
 
-class CommitmentInline(CoordinatorInline, admin.TabularInline):
+class NumberedFormSet(nested_admin.formsets.NestedInlineFormSet):
+    """Rows numbered within their parent: a repeated number is named in words, not as "order"."""
+
+    def get_unique_error_message(self, unique_check):
+        return _("Två rader har samma nummer: ge varje %(name)s ett eget nummer.") % {
+            "name": self.model._meta.verbose_name
+        }
+
+
+class PromiseIndicatorInline(CoordinatorInline, nested_admin.NestedStackedInline):
+    """A commitment's indicators, edited inside the commitment on the promise's own page."""
+
+    parent_area_path = "promise__area"
+    model = Indicator
+    formset = NumberedFormSet
+    extra = 0
+    is_sortable = False  # the number field orders them; no dragging
+    formfield_overrides = LOCALIZED_DECIMALS
+    classes = ["promise-indicators"]
+    fields = [
+        ("order", "name"),
+        ("kind", "unit", "scope"),
+        ("rule", "target_value", "target_in_percent"),
+        ("baseline_value", "baseline_year"),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("commitment__promise__area")
+
+
+class CommitmentInline(CoordinatorInline, nested_admin.NestedStackedInline):
+    """Every commitment with its text, theme, parties and indicators: a promise is set up on
+    its own page, saved at once (the admin saves a page in one transaction)."""
+
     parent_area_path = "area"
     model = Commitment
+    formset = NumberedFormSet
     extra = 0
-    fields = ["order", "title", "theme", "parties"]
+    is_sortable = False
+    fields = [("order", "title"), "text", "purpose", ("theme", "parties")]
     show_change_link = True
-    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+    classes = ["promise-commitments"]
+    formfield_overrides = {
+        models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})},
+    }
+    inlines = [PromiseIndicatorInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("promise__area")
 
 
 @admin.register(Promise)
-class PromiseAdmin(AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
+class PromiseAdmin(
+    AreaScopedAdmin, ExportMixin, nested_admin.NestedModelAdminMixin, SimpleHistoryAdmin
+):
     """What was promised. followup/promise_admin.py registers this admin again with the
     follow-up parts (entry links, publishing buttons), so that this app names none of them."""
 
