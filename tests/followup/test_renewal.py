@@ -1,4 +1,4 @@
-""""Förnya löftet": the next period's draft, made from a promise on its admin page."""
+""" "Förnya löftet": the next period's draft, made from a promise on its admin page."""
 
 from decimal import Decimal
 
@@ -74,9 +74,7 @@ def test_renewal_copies_commitments_and_indicators_into_a_draft(admin_client, pr
     response = admin_client.post(renew_url(promise), follow=True)
 
     new = Promise.objects.get(area=promise.area, start_year=2025)
-    assert response.redirect_chain[-1][0] == reverse(
-        "admin:promises_promise_change", args=[new.pk]
-    )
+    assert response.redirect_chain[-1][0] == reverse("admin:promises_promise_change", args=[new.pk])
     message = str(list(response.context["messages"])[0])
     assert "Utkastet" in message and "2 åtaganden" in message and "3 indikatorer" in message
     assert "inget är publicerat" in message
@@ -134,9 +132,7 @@ def test_renewal_is_refused_with_a_message_and_nothing_is_made(
     before = (Promise.objects.count(), Commitment.objects.count())
     response = admin_client.post(renew_url(old), follow=True)
     assert message in str(list(response.context["messages"])[0])
-    assert response.redirect_chain[-1][0] == reverse(
-        "admin:promises_promise_change", args=[old.pk]
-    )
+    assert response.redirect_chain[-1][0] == reverse("admin:promises_promise_change", args=[old.pk])
     assert (Promise.objects.count(), Commitment.objects.count()) == before
 
 
