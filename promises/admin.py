@@ -86,6 +86,28 @@ class NumberedFormSet(nested_admin.formsets.NestedInlineFormSet):
         }
 
 
+class CommitmentFormSet(NumberedFormSet):
+    """The theme and party choices are read once for the page, not once per commitment."""
+
+    shared_choice_fields = ("theme", "parties")
+
+    def _construct_form(self, i, **kwargs):
+        return self.share_choices(super()._construct_form(i, **kwargs))
+
+    @property
+    def empty_form(self):
+        return self.share_choices(super().empty_form)
+
+    def share_choices(self, form):
+        shared = self.__dict__.setdefault("_shared_choices", {})
+        for name in self.shared_choice_fields:
+            if name in form.fields:
+                if name not in shared:
+                    shared[name] = list(form.fields[name].choices)
+                form.fields[name].choices = shared[name]
+        return form
+
+
 class PromiseIndicatorInline(CoordinatorInline, nested_admin.NestedStackedInline):
     """A commitment's indicators, edited inside the commitment on the promise's own page."""
 
@@ -113,7 +135,7 @@ class CommitmentInline(CoordinatorInline, nested_admin.NestedStackedInline):
 
     parent_area_path = "area"
     model = Commitment
-    formset = NumberedFormSet
+    formset = CommitmentFormSet
     extra = 0
     is_sortable = False
     fields = [("order", "title"), "text", "purpose", ("theme", "parties")]
@@ -126,7 +148,12 @@ class CommitmentInline(CoordinatorInline, nested_admin.NestedStackedInline):
     inlines = [PromiseIndicatorInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("promise__area")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("promise__area")
+            .prefetch_related("parties")
+        )
 
 
 @admin.register(Promise)

@@ -4,6 +4,8 @@ and each commitment's indicators, saved together or not at all."""
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from promises.factories import AreaFactory, PartyFactory, PoliceFactory, ThemeFactory
@@ -172,3 +174,19 @@ def test_a_council_member_sees_the_commitments_but_cannot_edit_them(
     assert 'name="commitments-0-text"' not in page
     assert 'name="commitments-0-indicators-0-name"' not in page
     assert "Förnya löftet" not in page
+
+
+def test_the_promise_page_reads_each_commitments_indicators_and_nothing_more_per_commitment(
+    admin_client, build_promise
+):
+    """Themes and parties are read once for the page; each commitment's indicators are one
+    query of their own (the nested formset's), so a promise of 6 commitments costs 5 more
+    queries than one of 1."""
+    counts = {}
+    for n in (1, 6):
+        promise = build_promise(f"kommun-{n}", commitments=n)
+        with CaptureQueriesContext(connection) as queries:
+            response = admin_client.get(reverse("admin:promises_promise_change", args=[promise.pk]))
+        assert response.status_code == 200
+        counts[n] = len(queries)
+    assert counts[6] - counts[1] == 5
