@@ -3,6 +3,7 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from nested_admin.formsets import NestedInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
 from promises import resources
@@ -77,7 +78,7 @@ class SignatoryInline(CoordinatorInline, nested_admin.NestedTabularInline):
     fields = ["order", "name", "role", "party"]
 
 
-class NumberedFormSet(nested_admin.formsets.NestedInlineFormSet):
+class NumberedFormSet(NestedInlineFormSet):
     """Rows numbered within their parent: a repeated number is named in words, not as "order"."""
 
     def get_unique_error_message(self, unique_check):
