@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "import_export",
     "simple_history",
+    # Commitments with their indicators on the promise's admin page.
+    "nested_admin",
     "axes",
     "promises",
     "followup",

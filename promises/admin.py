@@ -1,7 +1,9 @@
+import nested_admin
 from django import forms
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from nested_admin.formsets import NestedInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
 from promises import resources
@@ -68,24 +70,97 @@ class ThemeAdmin(ExportMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class SignatoryInline(CoordinatorInline, admin.TabularInline):
+class SignatoryInline(CoordinatorInline, nested_admin.NestedTabularInline):
     parent_area_path = "area"
     model = Signatory
     extra = 0
+    is_sortable = False
     fields = ["order", "name", "role", "party"]
 
 
-class CommitmentInline(CoordinatorInline, admin.TabularInline):
+class NumberedFormSet(NestedInlineFormSet):
+    """Rows numbered within their parent: a repeated number is named in words, not as "order"."""
+
+    def get_unique_error_message(self, unique_check):
+        return _("Två rader har samma nummer: ge varje %(name)s ett eget nummer.") % {
+            "name": self.model._meta.verbose_name
+        }
+
+
+class CommitmentFormSet(NumberedFormSet):
+    """The theme and party choices are read once for the page, not once per commitment."""
+
+    shared_choice_fields = ("theme", "parties")
+
+    def _construct_form(self, i, **kwargs):
+        return self.share_choices(super()._construct_form(i, **kwargs))
+
+    @property
+    def empty_form(self):
+        return self.share_choices(super().empty_form)
+
+    def share_choices(self, form):
+        shared = self.__dict__.setdefault("_shared_choices", {})
+        for name in self.shared_choice_fields:
+            if name in form.fields:
+                if name not in shared:
+                    shared[name] = list(form.fields[name].choices)
+                form.fields[name].choices = shared[name]
+        return form
+
+
+class PromiseIndicatorInline(CoordinatorInline, nested_admin.NestedStackedInline):
+    """A commitment's indicators, edited inside the commitment on the promise's own page."""
+
+    parent_area_path = "promise__area"
+    model = Indicator
+    formset = NumberedFormSet
+    extra = 0
+    is_sortable = False  # the number field orders them; no dragging
+    formfield_overrides = LOCALIZED_DECIMALS
+    classes = ["promise-indicators"]
+    fields = [
+        ("order", "name"),
+        ("kind", "unit", "scope"),
+        ("rule", "target_value", "target_in_percent"),
+        ("baseline_value", "baseline_year"),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("commitment__promise__area")
+
+
+class CommitmentInline(CoordinatorInline, nested_admin.NestedStackedInline):
+    """Every commitment with its text, theme, parties and indicators: a promise is set up on
+    its own page, saved at once (the admin saves a page in one transaction)."""
+
     parent_area_path = "area"
     model = Commitment
+    formset = CommitmentFormSet
     extra = 0
-    fields = ["order", "title", "theme", "parties"]
+    is_sortable = False
+    fields = [("order", "title"), "text", "purpose", ("theme", "parties")]
     show_change_link = True
-    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+    classes = ["promise-commitments"]
+    formfield_overrides = {
+        models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})},
+    }
+    inlines = [PromiseIndicatorInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("promise__area")
+            .prefetch_related("parties")
+        )
 
 
 @admin.register(Promise)
-class PromiseAdmin(AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
+class PromiseAdmin(
+    AreaScopedAdmin, ExportMixin, nested_admin.NestedModelAdminMixin, SimpleHistoryAdmin
+):
     """What was promised. followup/promise_admin.py registers this admin again with the
     follow-up parts (entry links, publishing buttons), so that this app names none of them."""
 

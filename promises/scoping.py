@@ -1,6 +1,7 @@
 """Admin classes see only the objects of the areas their user works in."""
 
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 
 from promises.models import Area, Commitment, Indicator, Membership, Promise
@@ -103,4 +104,15 @@ class CoordinatorInline:
         return super().has_delete_permission(request, obj) and self.may_edit(request, obj)
 
     def may_edit(self, request, obj):
-        return obj is None or coordinates(request.user, area_of(obj, self.parent_area_path))
+        # A nested inline (indicators inside a commitment on the promise's page) is asked with
+        # the promise or with a commitment, so the path goes by the object's model.
+        if obj is None:
+            return True
+        try:
+            area = area_of(obj, CHOICE_AREA_PATHS.get(type(obj), self.parent_area_path))
+        except ObjectDoesNotExist:
+            return True  # a parent not yet saved: its own area choice is scoped
+        known = request.__dict__.setdefault("_coordinated_areas", {})  # once per request
+        if area.pk not in known:
+            known[area.pk] = coordinates(request.user, area)
+        return known[area.pk]
