@@ -60,7 +60,9 @@ def municipality_parties(area):
 
     Today an area names the municipalities it covers only as areas of their own
     (`Area.municipalities`), which would list each of them as an area without a promise, so
-    the demo records them as parties (and in the background text) only.
+    the demo records them as parties (and in the background text) only. With municipalities
+    as known data (SCB kommunkod), this is where the area gets them, found by `code`, and each
+    party its municipality.
     """
     return [
         upsert(Party, {"name": party}, kind=Party.Kind.MUNICIPALITY)
