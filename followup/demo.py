@@ -4,8 +4,8 @@ A local police area over three municipalities, a two-year promise (2025–2026) 
 survey percentage, a count reported per tertial, a one-off action plan and a context figure.
 2025's follow-up is approved and published; 2026 is under way, with T1 and T2 entered and its
 follow-up not published: interim figures are never published on their own
-(`publishing.PublishedFigures`), and a year is shown to the public only once the council has
-approved its follow-up after the year.
+(`publishing.PublishedFigures`), and the public sees a year only once its follow-up is approved
+by the council and published, which the council does after the year has ended.
 
 No figure, person or decision in it is real: the title, the area's name and the background say
 so, and the public pages show it. Built in Python rather than a fixture so that it takes no fixed
