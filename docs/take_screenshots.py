@@ -1,4 +1,5 @@
-"""Screenshots of the Eskilstuna 2021 promise page for the README, desktop and phone.
+"""Screenshots of the demo promise pages for the README, desktop (1 280 px) and phone (390 px):
+Eskilstuna 2021 and the constructed example police area 2025–2026 (followup/demo.py).
 
 Run `make run` in one terminal, then `make screenshots` in another.
 """
@@ -20,14 +21,23 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SHOTS = [("promise-desktop.png", 1280, 1800), ("promise-phone.png", 390, 2400)]
+PAGES = [
+    ("promise", "/eskilstuna/2021/"),
+    ("example-promise", "/lokalpolisomrade-fagersta/2025-2026/"),
+]
+SIZES = [("desktop", 1280, 1800), ("phone", 390, 2400)]
+SHOTS = [
+    (f"{name}-{size}.png", path, width, height)
+    for name, path in PAGES
+    for size, width, height in SIZES
+]
 
 with sync_playwright() as playwright:
     browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-    for name, width, height in SHOTS:
+    for name, path, width, height in SHOTS:
         page = browser.new_page(viewport={"width": width, "height": height})
-        page.goto(f"{BASE_URL}/eskilstuna/2021/")
+        page.goto(f"{BASE_URL}{path}")
         page.screenshot(path=OUT / name)
         page.close()
     browser.close()
-print(f"Wrote {', '.join(name for name, _, _ in SHOTS)} to {OUT}")
+print(f"Wrote {', '.join(shot[0] for shot in SHOTS)} to {OUT}")

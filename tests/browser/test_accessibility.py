@@ -3,6 +3,8 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from followup import demo
+
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 PUBLIC_PAGES = [
@@ -52,6 +54,22 @@ def test_council_pages_have_no_wcag_violations(page, django_user_model, language
         page.get_by_role("button", name="In English").click()
     found = {}
     for url in ["/radet/", "/eskilstuna/2021/"]:
+        page.goto(url)
+        assert page.locator("html").get_attribute("lang") == language
+        if problems := violations(page):
+            found[url] = problems
+    assert found == {}
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_example_promise_pages_have_no_wcag_violations(page, language):
+    """The constructed second demo (followup/demo.py): percentages, tertials, a one-off."""
+    example = demo.load()
+    if language == "en":
+        page.goto("/")
+        page.get_by_role("button", name="In English").click()
+    found = {}
+    for url in [example.area.get_absolute_url(), example.get_absolute_url()]:
         page.goto(url)
         assert page.locator("html").get_attribute("lang") == language
         if problems := violations(page):
