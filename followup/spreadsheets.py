@@ -1,7 +1,9 @@
 """The rows of the yearly report, shared by the Excel workbook, the outcome import and open data.
 
-One row per indicator and year. The first five columns are the row's stable key (area, period,
-year, commitment number, indicator number): the import matches rows by them, never by ids.
+One row per indicator and year, with the year's figure as the pages show it: entered for the
+whole year or made of its tertials or quarters (followup.parts), and which of them it is. The
+first five columns are the row's stable key (area, period, year, commitment number, indicator
+number): the import matches rows by them, never by ids.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +26,7 @@ COLUMNS = [
     ("baseline", _("Utgångsvärde")),
     ("baseline_year", _("Basår")),
     ("outcome", _("Utfall")),
+    ("outcome_basis", _("Utfallet är")),
     ("change", _("Förändring")),
     ("change_percent", _("Förändring i procent")),
     ("progress", _("Andel av målet")),
@@ -52,7 +55,7 @@ def indicator_rows(promise_report, year):
 
 def row_values(promise, commitment, indicator, row):
     """One indicator in one year: names and labels for people, codes for machines."""
-    assessment, outcome = row.assessment, row.outcome
+    assessment, outcome, figure = row.assessment, row.outcome, row.figure
     change = assessment.change
     override = outcome.status_override if outcome else ""
     return {
@@ -71,7 +74,9 @@ def row_values(promise, commitment, indicator, row):
         "target": indicator.target_value,
         "baseline": indicator.baseline_value,
         "baseline_year": indicator.baseline_year,
-        "outcome": outcome.value if outcome else None,
+        "outcome": figure.value,  # entered for the whole year, or made of its parts
+        "outcome_basis": figure.basis_label,
+        "outcome_basis_code": figure.basis,
         "change": change.absolute if change else None,
         "change_percent": change.percent if change else None,
         "progress": assessment.progress,
