@@ -214,3 +214,45 @@ def test_the_eskilstuna_demo_reads_as_it_always_has(client, demo):
     assert "104 av 200 (52 %)" in page
     assert "3 av 5 åtaganden uppfyllda 2021" in page
     assert "helårssiffra" not in page and "delår" not in page
+
+
+def test_the_workbook_read_back_leaves_a_year_made_of_its_parts_to_its_parts(
+    admin_client, tertials
+):
+    from tests.followup.test_outcome_import import confirm, upload
+
+    promise, dialogues, _survey, _plan = tertials
+    outcome(dialogues, LAST_YEAR, "t1", 3)
+    outcome(dialogues, LAST_YEAR, "t2", 2)
+    url = reverse("promise_workbook", args=[promise.area.slug, promise.period_slug, LAST_YEAR])
+    preview = upload(admin_client, admin_client.get(url).content)
+    assert "confirm_form" in preview.context, preview.text
+    confirm(admin_client, preview)
+    assert not dialogues.outcomes.filter(part_of_year="year").exists()
+    outcome(dialogues, LAST_YEAR, "t3", 2)  # a later part still counts toward the year
+    page = admin_client.get(dialogues.get_absolute_url()).text
+    assert '7 st <span class="muted">(summa av T1–T3)</span>' in page
+
+
+def test_the_migration_changes_no_published_status_or_figure_of_the_demo(client, demo):
+    import importlib
+
+    from django.apps import apps
+
+    from followup import opendata
+
+    migration = importlib.import_module("promises.migrations.0008_parts_year_from_parts")
+    before = opendata.as_csv()
+    migration.set_from_kind(apps, None)
+    kinds = set(demo.commitments.values_list("indicators__year_from_parts", flat=True))
+    assert kinds == {"sum"}  # every demo figure is a count
+    assert opendata.as_csv() == before
+    rows = list(csv.DictReader(io.StringIO(before)))
+    assert [(r["outcome"], r["status"]) for r in rows] == [
+        ("2483", "met"),
+        ("104", "not_met"),
+        ("696", "no_target"),
+        ("5", "met"),
+        ("136", "met"),
+        ("", "not_carried_out"),
+    ]
