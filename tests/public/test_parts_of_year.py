@@ -2,6 +2,7 @@
 workbook and in open data. Years are this year (not ended) and last year (ended)."""
 
 import csv
+import datetime
 import io
 from decimal import Decimal
 from io import BytesIO
@@ -256,3 +257,22 @@ def test_the_migration_changes_no_published_status_or_figure_of_the_demo(client,
         ("136", "met"),
         ("", "not_carried_out"),
     ]
+
+
+def test_the_council_is_not_asked_again_for_a_year_made_of_parts_or_a_one_off_done(tertials):
+    from followup.report import missing_outcomes
+
+    promise, dialogues, survey, plan = tertials
+    outcome(dialogues, LAST_YEAR, "t1", 3)
+    outcome(plan, LAST_YEAR, "year", 1)
+    after_both = datetime.date(THIS_YEAR + 1, 2, 1)
+    missing = {
+        year: [i.name for i in indicators]
+        for _promise, year, indicators in missing_outcomes(
+            Promise.objects.filter(pk=promise.pk), after_both
+        )
+    }
+    assert missing == {
+        LAST_YEAR: ["Andel otrygga"],
+        THIS_YEAR: ["Dialogmöten", "Andel otrygga"],  # the plan was done last year
+    }
