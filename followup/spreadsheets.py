@@ -26,7 +26,6 @@ COLUMNS = [
     ("baseline", _("Utgångsvärde")),
     ("baseline_year", _("Basår")),
     ("outcome", _("Utfall")),
-    ("outcome_basis", _("Utfallet är")),
     ("change", _("Förändring")),
     ("change_percent", _("Förändring i procent")),
     ("progress", _("Andel av målet")),
@@ -34,6 +33,8 @@ COLUMNS = [
     ("comment", _("Kommentar")),
     ("override", _("Ändrad bedömning")),
     ("override_reason", _("Motivering")),
+    # Added later: at the end, so that no column moves for those who read them by position.
+    ("outcome_basis", _("Utfallet är")),
 ]
 
 
