@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -102,6 +103,11 @@ class OutcomeAdmin(AreaScopedAdmin, ImportExportMixin, SimpleHistoryAdmin):
         "correction_reason",
     ]
     form = OutcomeAdminForm
+
+    def get_queryset(self, request):
+        # A tertial's or quarter's status reads the year's other parts (Outcome.assessment).
+        outcomes = Prefetch("indicator__outcomes", Outcome.objects.all(), to_attr="outcome_list")
+        return super().get_queryset(request).prefetch_related(outcomes)
 
     @admin.display(description=_("värde"), ordering="value")
     def value_label(self, outcome):

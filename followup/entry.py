@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from followup import publishing, status
+from followup import parts, publishing
 from followup.models import Outcome, PartOfYear, YearlyFollowUp
 from promises.forms import DecimalInput, MultilineField
 from promises.models import Indicator, Promise
@@ -115,9 +115,11 @@ class OutcomeEntryForm(KeepsOthersEdits, forms.ModelForm):
         """A new row left empty is skipped; anything typed, or an existing outcome, is checked."""
         return self.instance.pk is not None or self.has_changed()
 
-    def assessment(self, today):
+    def assessment(self, today, rest_of_year=()):
+        """The year's status (of its figure, with its parts), or a part's progress toward it;
+        `rest_of_year` holds the indicator's other outcomes of the year (followup.parts)."""
         outcome = self.instance if self.instance.pk else None
-        return status.assess(self.indicator, outcome, self.instance.ends_on, today)
+        return parts.assess_entered(self.indicator, self.instance, outcome, rest_of_year, today)
 
     @property
     def figure(self):
@@ -268,7 +270,8 @@ def followup_entry_view(request, promise_id, year):
     rows, followup_form = build_forms(promise, year, part_of_year, data)
     # Judged before validation, so a refused input never shows as the current status.
     today = timezone.localdate()
-    assessments = [form.assessment(today) for form in rows]
+    rest = Outcome.objects.rest_of_year(promise, year, part_of_year)
+    assessments = [form.assessment(today, rest.get(form.indicator.pk, ())) for form in rows]
     if data is not None:
         to_check = [form for form in rows if form.is_to_save]
         forms_valid = all([form.is_valid() for form in to_check])

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from followup import status
+from followup import parts, status
 from promises.models import YEAR_VALIDATORS, Indicator, Promise, PublicationState
 
 
@@ -50,6 +50,17 @@ class OutcomeQuerySet(models.QuerySet):
             promise=OuterRef("indicator__commitment__promise"), year=OuterRef("year")
         )
         return self.filter(Exists(published_year))
+
+    def rest_of_year(self, promise, year, part_of_year):
+        """The promise's other outcomes of the year, the whole year's and its parts' but not
+        `part_of_year`'s, by indicator id: what a part's progress or the year's figure reads."""
+        by_indicator = {}
+        outcomes = self.filter(indicator__commitment__promise=promise, year=year).exclude(
+            part_of_year=part_of_year
+        )
+        for outcome in outcomes.order_by():
+            by_indicator.setdefault(outcome.indicator_id, []).append(outcome)
+        return by_indicator
 
 
 class Outcome(models.Model):
@@ -183,8 +194,22 @@ class Outcome(models.Model):
         return PartOfYear(self.part_of_year).last_day(self.year)
 
     def assessment(self, today=None):
+        """The status of a full-year figure, or a part's progress toward the yearly target
+        (which reads the year's other parts)."""
         today = today or timezone.localdate()
-        return status.assess(self.indicator, self, self.ends_on, today)
+        if self.part_of_year == PartOfYear.YEAR:
+            return status.assess(self.indicator, self, self.ends_on, today)
+        # The indicator's outcomes as a list prefetched to `outcome_list` (the admin's list
+        # does), or read here.
+        outcomes = getattr(self.indicator, "outcome_list", None)
+        if outcomes is None:
+            outcomes = Outcome.objects.filter(indicator=self.indicator_id, year=self.year)
+        others = [
+            o
+            for o in outcomes
+            if o.year == self.year and o.part_of_year not in (PartOfYear.YEAR, self.part_of_year)
+        ]
+        return parts.assess_part(self.indicator, self, others, today)
 
     @property
     def value_label(self):

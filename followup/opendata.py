@@ -39,6 +39,7 @@ COLUMNS = {
     "override": "override_code",
     "override_reason": "override_reason",
     "comment": "comment",
+    "outcome_basis": "outcome_basis_code",  # added later: at the end, so no column moves
 }
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from followup import status
+from followup import parts, status
 from followup.charts import Chart
 from followup.models import Correction, Outcome, PartOfYear, YearlyFollowUp
 from promises.models import Commitment, Indicator, Party, PublicationState, Signatory
@@ -81,8 +81,9 @@ def commitments_with(indicators):
 
 
 def indicators_with(year):
-    """Indicators with their yearly outcomes: of one year, or of every year when it is None."""
-    outcomes = Outcome.objects.filter(part_of_year=PartOfYear.YEAR).order_by("year")
+    """Indicators with their outcomes, for the whole year and its parts: of one year, or of
+    every year when it is None."""
+    outcomes = Outcome.objects.order_by("year", "part_of_year")
     if year is not None:
         outcomes = outcomes.filter(year=year)
     return Indicator.objects.order_by("order", "pk").prefetch_related(
@@ -93,9 +94,16 @@ def indicators_with(year):
 @dataclass
 class IndicatorYear:
     year: int
-    outcome: Outcome | None
+    outcome: Outcome | None  # the full-year outcome (its comment and override), if any
     assessment: status.Assessment
     value_label: str
+    figure: parts.YearFigure = None  # the year's figure: entered, or made of its parts
+    part_rows: list = field(default_factory=list)  # the year's tertials or quarters
+
+    @property
+    def basis_label(self):
+        """ "summa av T1–T3", "helårssiffra" beside parts, "genomfört 2021" """
+        return self.figure.basis_label if self.figure is not None else ""
 
 
 @dataclass
@@ -111,7 +119,7 @@ class IndicatorReport:
     def chart(self):
         if not self.indicator.has_numeric_value:
             return None
-        return Chart.for_indicator(self.indicator, [(y.year, y.outcome) for y in self.years])
+        return Chart.for_indicator(self.indicator, [(y.year, y.figure) for y in self.years])
 
     def for_year(self, year):
         return next((row for row in self.years if row.year == year), None)
@@ -228,29 +236,44 @@ def promise_report(promise, audience, today=None, year=None):
 
 
 def indicator_years(indicator, years, today):
-    outcomes = {o.year: o for o in indicator.outcome_list}
+    """Each year's figure (entered for the whole year or made of its parts) and its status; a
+    one-off done in an earlier year shown stays done."""
+    by_year = {}
+    for outcome in indicator.outcome_list:
+        by_year.setdefault(outcome.year, []).append(outcome)
     rows = []
     for year in years:
-        outcome = outcomes.get(year)
-        assessment = status.assess(indicator, outcome, PartOfYear.YEAR.last_day(year), today)
-        value = outcome.value if outcome else None
-        rows.append(IndicatorYear(year, outcome, assessment, indicator.format_value(value)))
+        figure = parts.year_figure(indicator, by_year.get(year, []))
+        assessment = parts.assess_year(indicator, figure, year, today)
+        done = parts.carried(indicator, figure, [(r.year, r.assessment) for r in rows])
+        if done is not None:
+            figure, assessment = done
+        rows.append(
+            IndicatorYear(
+                year,
+                figure.outcome,
+                assessment,
+                indicator.format_value(figure.value),
+                figure,
+                parts.part_rows(indicator, figure, today),
+            )
+        )
     return rows
 
 
 def missing_outcomes(promises, today):
-    """For each promise, per ended year, the indicators with no outcome for that year: what the
+    """For each promise, per ended year, the indicators with nothing entered for that year
+    (neither for the whole year nor a part of it, and not a one-off done earlier): what the
     council still has to enter, as (promise, year, indicators). Reads what the cards read: the
     indicators and their outcomes, nothing of signatories, themes or corrections."""
     for promise in with_status_data(promises):
-        for year in promise.years:
-            if PartOfYear.YEAR.last_day(year) >= today:
-                continue
-            missing = [
-                indicator
-                for commitment in promise.commitment_list
-                for indicator in commitment.indicator_list
-                if not any(o.year == year for o in indicator.outcome_list)
-            ]
+        ended = [y for y in promise.years if PartOfYear.YEAR.last_day(y) < today]
+        missing_by_year = {year: [] for year in ended}
+        for commitment in promise.commitment_list:
+            for indicator in commitment.indicator_list:
+                for row in indicator_years(indicator, ended, today):
+                    if row.figure.is_empty and row.figure.basis != parts.Basis.DONE_EARLIER:
+                        missing_by_year[row.year].append(indicator)
+        for year, missing in missing_by_year.items():
             if missing:
                 yield promise, year, missing

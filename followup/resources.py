@@ -14,7 +14,7 @@ from django.utils.translation import gettext_noop
 from import_export import fields
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from followup import import_preview, publishing
+from followup import import_preview, parts, publishing
 from followup.models import Outcome, PartOfYear, YearlyFollowUp
 from followup.spreadsheet_cells import (
     MAX_ROWS,
@@ -132,6 +132,10 @@ class OutcomeResource(SpreadsheetResource):
             (o.indicator_id, o.year, o.part_of_year): o
             for o in Outcome.objects.filter(indicator__in=[i for i in self.indicators.values()])
         }
+        self.year_parts = {}  # (indicator id, year) → the outcomes of the year's parts
+        for (indicator_id, year, part), outcome in self.outcomes.items():
+            if part != PartOfYear.YEAR:
+                self.year_parts.setdefault((indicator_id, year), []).append(outcome)
         self.seen = {}
         self.published_years = publishing.published_years()
         self.corrections = []
@@ -262,8 +266,18 @@ class OutcomeResource(SpreadsheetResource):
             return False
         if instance.pk is None:
             # A row with nothing filled in is a line of the report left for later.
-            return instance.value is None and not instance.comment and not instance.status_override
+            empty = not instance.comment and not instance.status_override
+            return empty and (instance.value is None or self.made_of_parts(instance))
         return super().skip_row(instance, original, row, import_validation_errors)
+
+    def made_of_parts(self, instance):
+        """Whether a new full-year figure is what the year's parts already make: the report's
+        own figure read back, which must not become a full-year figure that later parts no
+        longer change."""
+        if instance.part_of_year != PartOfYear.YEAR:
+            return False
+        rest = self.year_parts.get((instance.indicator_id, instance.year), [])
+        return bool(rest) and parts.year_figure(instance.indicator, rest).value == instance.value
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         # The model's clean() covers every check constraint in Python, and uniqueness is checked

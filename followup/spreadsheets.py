@@ -1,7 +1,9 @@
 """The rows of the yearly report, shared by the Excel workbook, the outcome import and open data.
 
-One row per indicator and year. The first five columns are the row's stable key (area, period,
-year, commitment number, indicator number): the import matches rows by them, never by ids.
+One row per indicator and year, with the year's figure as the pages show it: entered for the
+whole year or made of its tertials or quarters (followup.parts), and which of them it is. The
+first five columns are the row's stable key (area, period, year, commitment number, indicator
+number): the import matches rows by them, never by ids.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +33,8 @@ COLUMNS = [
     ("comment", _("Kommentar")),
     ("override", _("Ändrad bedömning")),
     ("override_reason", _("Motivering")),
+    # Added later: at the end, so that no column moves for those who read them by position.
+    ("outcome_basis", _("Utfallet är")),
 ]
 
 
@@ -52,7 +56,7 @@ def indicator_rows(promise_report, year):
 
 def row_values(promise, commitment, indicator, row):
     """One indicator in one year: names and labels for people, codes for machines."""
-    assessment, outcome = row.assessment, row.outcome
+    assessment, outcome, figure = row.assessment, row.outcome, row.figure
     change = assessment.change
     override = outcome.status_override if outcome else ""
     return {
@@ -71,7 +75,9 @@ def row_values(promise, commitment, indicator, row):
         "target": indicator.target_value,
         "baseline": indicator.baseline_value,
         "baseline_year": indicator.baseline_year,
-        "outcome": outcome.value if outcome else None,
+        "outcome": figure.value,  # entered for the whole year, or made of its parts
+        "outcome_basis": figure.basis_label,
+        "outcome_basis_code": figure.basis,
         "change": change.absolute if change else None,
         "change_percent": change.percent if change else None,
         "progress": assessment.progress,

@@ -53,14 +53,22 @@ ONE_DECIMAL = Decimal("0.1")
 
 @dataclass(frozen=True)
 class Change:
-    """An outcome against its baseline: 2014 → 2483 is +469, +23.3 %."""
+    """An outcome against its baseline: 2014 → 2483 is +469, +23.3 %; a share changes in
+    percentage points (28,2 % → 26,8 %: −1,4 procentenheter), never by a relative "−5 %"."""
 
     baseline: Decimal
     value: Decimal
     absolute: Decimal
-    percent: Decimal | None  # None when the baseline is 0
+    percent: Decimal | None  # relative change; None when the baseline is 0 or for a share
+    in_points: bool = False  # the indicator is a percentage: the change is in percentage points
 
     def __str__(self):
+        if self.in_points:
+            return _("%(baseline)s %% → %(value)s %%: %(change)s procentenheter") % {
+                "baseline": format_number(self.baseline),
+                "value": format_number(self.value),
+                "change": format_signed(self.absolute),
+            }
         text = f"{format_number(self.baseline)} → {format_number(self.value)}: "
         text += format_signed(self.absolute)
         if self.percent is not None:
@@ -76,6 +84,7 @@ class Assessment:
     overridden: bool = False
     value: Decimal | None = None
     target: Decimal | None = None
+    through: str = ""  # for a part of a year: the part the (cumulative) figure runs to, "T2"
 
     @property
     def label(self):
@@ -86,11 +95,15 @@ class Assessment:
         """ "104 av 200 (52 %)", or "" where progress means nothing."""
         if self.progress is None:
             return ""
-        return _("%(value)s av %(target)s (%(percent)s %%)") % {
+        numbers = {
             "value": format_number(self.value),
             "target": format_number(self.target),
             "percent": format_number(self.progress.quantize(Decimal(1), ROUND_HALF_UP)),
+            "part": self.through,
         }
+        if self.through:
+            return _("%(value)s av %(target)s efter %(part)s (%(percent)s %%)") % numbers
+        return _("%(value)s av %(target)s (%(percent)s %%)") % numbers
 
 
 def target_met(indicator, value):
@@ -122,17 +135,27 @@ def change(indicator, value):
         return None
     baseline = indicator.baseline_value
     absolute = Decimal(value) - baseline
+    in_points = indicator.kind == Indicator.Kind.PERCENT
     percent = None
-    if baseline:
+    if baseline and not in_points:
         percent = (absolute * 100 / baseline).quantize(ONE_DECIMAL, ROUND_HALF_UP)
-    return Change(baseline=baseline, value=Decimal(value), absolute=absolute, percent=percent)
+    return Change(
+        baseline=baseline,
+        value=Decimal(value),
+        absolute=absolute,
+        percent=percent,
+        in_points=in_points,
+    )
 
 
-def assess(indicator, outcome, ends_on, today):
-    """The status, progress and change of one indicator for one year, tertial or quarter.
+def assess(indicator, outcome, ends_on, today, *, early_met=None, ongoing=None):
+    """The status, progress and change of one indicator for one year (or a part's progress).
 
-    `outcome` may be None (nothing entered); `ends_on` is the last day of the year, tertial or
-    quarter being followed up; `today` decides whether it is over.
+    `outcome` is anything with a `value` and a `status_override` (an Outcome, or a year's
+    figure made of its parts: followup.parts), or None when nothing was entered; `ends_on` is
+    the last day of the year being followed up, and `today` decides whether it is over (or
+    `ongoing` says so). `early_met` says whether "met" may be shown before then; by default
+    for the rules in EARLY_MET_RULES.
     """
     value = outcome.value if outcome is not None else None
     numbers = {
@@ -145,11 +168,14 @@ def assess(indicator, outcome, ends_on, today):
         return Assessment(Status(outcome.status_override), overridden=True, **numbers)
     if indicator.is_context:
         return Assessment(Status.NO_TARGET, **numbers)
-    ongoing = today <= ends_on
+    if ongoing is None:
+        ongoing = today <= ends_on
+    if early_met is None:
+        early_met = indicator.rule in EARLY_MET_RULES
     if value is None:
         return Assessment(Status.IN_PROGRESS if ongoing else Status.NOT_REPORTED, **numbers)
     if target_met(indicator, value):
-        if ongoing and indicator.rule not in EARLY_MET_RULES:
+        if ongoing and not early_met:
             return Assessment(Status.IN_PROGRESS, **numbers)
         return Assessment(Status.MET, **numbers)
     return Assessment(Status.IN_PROGRESS if ongoing else Status.NOT_MET, **numbers)

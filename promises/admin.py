@@ -195,6 +195,7 @@ class IndicatorInline(CoordinatorInline, admin.StackedInline):
         ("kind", "unit", "scope"),
         ("rule", "target_value", "target_in_percent"),
         ("baseline_value", "baseline_year"),
+        "year_from_parts",
     ]
 
 

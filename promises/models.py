@@ -302,6 +302,13 @@ class Indicator(models.Model):
         DONE = "done", _("Genomfört (ja/nej)")
         NONE = "none", _("Inget mål (sammanhangsmått)")
 
+    class YearFromParts(models.TextChoices):
+        """How the figures of a year's tertials or quarters make the year's figure."""
+
+        SUM = "sum", _("summa av delarna")
+        LATEST = "latest", _("senaste delen")
+        DONE_ONCE = "done_once", _("genomfört om någon del är genomförd")
+
     commitment = models.ForeignKey(
         Commitment,
         verbose_name=_("åtagande"),
@@ -347,6 +354,17 @@ class Indicator(models.Model):
     )
     baseline_year = models.PositiveSmallIntegerField(
         _("basår"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    year_from_parts = models.CharField(
+        _("året av delårssiffror"),
+        max_length=20,
+        choices=YearFromParts.choices,
+        blank=True,
+        help_text=_(
+            "Hur tertialens eller kvartalens utfall blir årets: antal summeras, en andel eller "
+            "ett tillstånd gäller som senast rapporterat. Lämna tom för det som passar måttets "
+            "slag."
+        ),
     )
     scope = models.CharField(
         _("avgränsning"),
@@ -394,13 +412,30 @@ class Indicator(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.year_from_parts = self.parts_rule
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         promise = self.commitment.promise
         period = (promise.start_year, promise.end_year)
         return reverse("indicator", args=[promise.area.slug, period, self.pk])
 
+    @property
+    def parts_rule(self):
+        """How parts of a year make the year: as chosen, or what suits the kind of figure."""
+        return self.year_from_parts or YEAR_FROM_PARTS_BY_KIND.get(
+            self.kind, self.YearFromParts.LATEST
+        )
+
     def clean(self):
         errors = {}
+        if not self.year_from_parts:
+            self.year_from_parts = self.parts_rule
+        elif self.year_from_parts not in YEAR_FROM_PARTS_ALLOWED.get(self.kind, ()):
+            errors["year_from_parts"] = _(
+                "”%(choice)s” passar inte ett mått av slaget ”%(kind)s”."
+            ) % {"choice": self.get_year_from_parts_display(), "kind": self.get_kind_display()}
         if self.rule == self.Rule.DONE and self.kind != self.Kind.YES_NO:
             errors["rule"] = _("Målregeln ”genomfört” kräver slaget ”ja/nej”.")
         elif self.kind == self.Kind.YES_NO and self.rule not in (self.Rule.DONE, self.Rule.NONE):
@@ -497,6 +532,22 @@ class Indicator(models.Model):
             rule.NONE: _("inget mål – visas som jämförelse"),
         }
         return str(labels[self.rule]) % {"target": target, "baseline": self.baseline_label}
+
+
+YEAR_FROM_PARTS_BY_KIND = {
+    Indicator.Kind.COUNT: Indicator.YearFromParts.SUM,
+    Indicator.Kind.PERCENT: Indicator.YearFromParts.LATEST,
+    Indicator.Kind.YES_NO: Indicator.YearFromParts.DONE_ONCE,
+    Indicator.Kind.TEXT: Indicator.YearFromParts.LATEST,
+}
+# A share or a text never adds up; a yes/no is a state (latest) or a one-off (done once); a
+# count is usually summed, but a count of something that exists (active groups) is a state.
+YEAR_FROM_PARTS_ALLOWED = {
+    Indicator.Kind.COUNT: {Indicator.YearFromParts.SUM, Indicator.YearFromParts.LATEST},
+    Indicator.Kind.PERCENT: {Indicator.YearFromParts.LATEST},
+    Indicator.Kind.YES_NO: {Indicator.YearFromParts.DONE_ONCE, Indicator.YearFromParts.LATEST},
+    Indicator.Kind.TEXT: {Indicator.YearFromParts.LATEST},
+}
 
 
 class Membership(models.Model):

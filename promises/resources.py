@@ -113,7 +113,7 @@ class IndicatorResource(Labels, SpreadsheetResource):
         model = Indicator
         fields = [
             "promise", "commitment", "order", "name", "unit", "kind", "rule", "target_value",
-            "target_in_percent", "baseline_value", "baseline_year", "scope",
+            "target_in_percent", "baseline_value", "baseline_year", "scope", "year_from_parts",
         ]  # fmt: skip
 
     def dehydrate_promise(self, indicator):

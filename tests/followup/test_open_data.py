@@ -12,7 +12,7 @@ STABLE_COLUMNS = [
     "area", "area_slug", "period", "year", "commitment_number", "indicator_number", "parties",
     "commitment", "indicator", "unit", "rule", "target", "baseline", "baseline_year", "outcome",
     "change", "change_percent", "progress_percent", "status", "override", "override_reason",
-    "comment",
+    "comment", "outcome_basis",
 ]  # fmt: skip
 
 

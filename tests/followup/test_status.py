@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from followup.models import Outcome, PartOfYear
 from followup.status import Status, assess, change, progress, target_met
@@ -142,8 +143,17 @@ def test_change_against_the_baseline():
     assert str(result) == "2\u00a0014 → 2\u00a0483: +469, +23,3 %"
 
 
-def test_change_in_percent_with_decimals():
-    result = change(indicator("decrease", baseline="28.2", kind="percent"), Decimal("25.5"))
+def test_a_percentage_changes_in_percentage_points_without_a_relative_change():
+    result = change(indicator("decrease", baseline="28.2", kind="percent"), Decimal("26.8"))
+    assert result.absolute == Decimal("-1.4")
+    assert result.percent is None
+    assert str(result) == "28,2 % → 26,8 %: −1,4 procentenheter"
+    with translation.override("en"):
+        assert str(result) == "28.2 % → 26.8 %: −1.4 percentage points"
+
+
+def test_a_count_keeps_its_relative_change_with_decimals():
+    result = change(indicator("decrease", baseline="28.2"), Decimal("25.5"))
     assert result.absolute == Decimal("-2.7")
     assert result.percent == Decimal("-9.6")
     assert str(result) == "28,2 → 25,5: −2,7, −9,6 %"
