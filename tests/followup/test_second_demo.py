@@ -125,11 +125,6 @@ def test_the_published_year_carries_the_councils_summary(client, example):
     assert "fotpatrullerna redovisades per tertial" in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Tertials are added up into the year by the parts-of-year work of issue 14; until "
-    "then the year without a full-year figure reads 'Ej rapporterat'. Remove this mark then.",
-)
 def test_the_tertial_patrols_add_up_to_the_year(client, example):
     text = page_text(client.get(URL))
     table = section(text, "Fotpatruller i kommunernas centrum: mål och utfall", "Narkotika")
