@@ -5,11 +5,14 @@ indicator's baseline moves to its last reported figure. Nothing is published: th
 a draft without follow-ups or outcomes, and its signatories sign anew.
 """
 
+from collections import defaultdict
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from followup.models import Outcome, PartOfYear
+from followup import parts
+from followup.models import Outcome
 from promises.models import YEAR_VALIDATORS, Commitment, Indicator, Promise, PublicationState
 
 LAST_YEAR = YEAR_VALIDATORS[1].limit_value  # 2100
@@ -18,17 +21,22 @@ LAST_YEAR = YEAR_VALIDATORS[1].limit_value  # 2100
 def last_reported_figure(indicator):
     """The figure of the latest year with one, as (year, value), or None.
 
-    Full-year outcomes only for now; a year reported only in parts is to be read through its
-    derived yearly figure once those exist.
+    A year's figure is the full-year figure or the one its parts make (followup.parts); a sum
+    of parts counts only once the year's last part is in, since an unfinished year's parts add
+    up to less than the year.
     """
-    outcome = (
-        Outcome.objects.filter(
-            indicator=indicator, part_of_year=PartOfYear.YEAR, value__isnull=False
-        )
-        .order_by("-year")
-        .first()
-    )
-    return None if outcome is None else (outcome.year, outcome.value)
+    years = defaultdict(list)
+    for outcome in Outcome.objects.filter(indicator=indicator):
+        years[outcome.year].append(outcome)
+    for year in sorted(years, reverse=True):
+        figure = parts.year_figure(indicator, years[year])
+        if figure.value is None:
+            continue
+        last_part = parts.scheme(figure.parts)[-1]
+        if figure.basis == parts.Basis.PARTS_SUM and figure.parts[-1].part_of_year != last_part:
+            continue
+        return year, figure.value
+    return None
 
 
 def next_period(promise):

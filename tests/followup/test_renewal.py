@@ -70,6 +70,17 @@ def test_last_reported_figure_is_the_latest_full_year_with_a_figure(promise):
     assert last_reported_figure(unsafe) is None  # a comment without a figure is no figure
 
 
+def test_last_reported_figure_reads_a_year_made_of_its_parts(promise):
+    controls, unsafe = Indicator.objects.filter(commitment__order=1).order_by("order")
+    for part, value in (("t1", 80), ("t2", 90), ("t3", 60)):
+        OutcomeFactory(indicator=controls, year=2025, part_of_year=part, value=value)
+    assert last_reported_figure(controls) == (2025, Decimal("230"))  # the sum of T1–T3
+    OutcomeFactory(indicator=controls, year=2026, part_of_year="t1", value=75)
+    assert last_reported_figure(controls) == (2025, Decimal("230"))  # 2026 is not over
+    OutcomeFactory(indicator=unsafe, year=2025, part_of_year="t1", value=Decimal("27.5"))
+    assert last_reported_figure(unsafe) == (2025, Decimal("27.5"))  # a share: the latest part
+
+
 def test_renewal_copies_commitments_and_indicators_into_a_draft(admin_client, promise):
     response = admin_client.post(renew_url(promise), follow=True)
 
