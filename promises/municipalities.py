@@ -9,6 +9,8 @@ flush) still knows all 290.
 import csv
 from pathlib import Path
 
+from django.apps import apps as global_apps
+
 DATA_FILE = Path(__file__).resolve().parent / "data" / "kommuner.csv"
 
 
@@ -28,10 +30,9 @@ def add_missing(model, using="default"):
     return len(missing)
 
 
-def fill_after_migrate(sender, using="default", apps=None, **kwargs):
-    """post_migrate: the municipalities are always there, as content types are."""
-    if apps is None:
-        return
+def fill_after_migrate(sender, using="default", apps=global_apps, **kwargs):
+    """post_migrate (sent by `migrate`, and by `flush` without `apps`): the municipalities are
+    always there, as content types are."""
     try:
         model = apps.get_model("promises", "Municipality")
     except LookupError:  # migrated to a state before the model existed
