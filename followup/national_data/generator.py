@@ -198,20 +198,21 @@ class Generator(PromiseSteps, FollowUpSteps):
         return municipalities, districts, police_area_of
 
     def municipality_pool(self):
-        """Sweden's municipalities in code order, those that are not yet a party first: a
-        synthetic municipality party takes one of these, and a municipality is one party."""
-        parties = Party.objects.filter(municipality__isnull=False)
-        taken = set(parties.values_list("municipality", flat=True))
-        ordered = list(Municipality.objects.order_by("code"))
-        pool = [m for m in ordered if m.pk not in taken] + [m for m in ordered if m.pk in taken]
+        """Sweden's municipalities that are not yet a party, in code order: a synthetic
+        municipality party takes one of these (a municipality is one party), and a real party
+        is never drawn into the synthetic data."""
+        pool = list(Municipality.objects.filter(parties__isnull=True).order_by("code"))
         if not pool:
-            raise CommandError("Kommunerna saknas i databasen; kör migrate först.")
+            raise CommandError(
+                "Det finns ingen kommun som inte redan är part; syntetiska kommuner kan inte "
+                "kopplas till någon."
+            )
         return pool
 
     def parties(self, municipalities):
-        """A party per synthetic municipality, linked to its real municipality; where that
-        municipality already is a party (a real one, or an earlier synthetic area's when there
-        are more areas than municipalities), the area shares that party."""
+        """A party per synthetic municipality, linked to its real municipality; where an
+        earlier synthetic area took that municipality (more areas than free municipalities),
+        the area shares that area's party."""
         with_municipality = Party.objects.filter(municipality__isnull=False)
         by_municipality = {p.municipality_id: p for p in with_municipality}
         by_name = {p.name: p for p in Party.objects.filter(name__startswith=PARTY_PREFIX)}

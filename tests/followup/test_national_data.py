@@ -108,6 +108,35 @@ def test_everything_is_marked_synthetic(national):
         assert reasons == {MARKER}, label
 
 
+def test_synthetic_areas_cover_real_municipalities(national):
+    covered = {
+        a.slug: sorted(a.municipalities.values_list("code", flat=True)) for a in Area.objects.all()
+    }
+    assert covered["syntetisk-001"] == ["0114"]  # round-robin in code order
+    assert covered["syntetisk-001-a"] == ["0114"]  # a district: its city's municipality
+    for area in Area.objects.filter(kind=Area.Kind.MUNICIPALITY).prefetch_related("municipalities"):
+        assert len(area.municipalities.all()) == 1, area
+        party = Party.objects.get(name=area.name)
+        assert party.kind == Party.Kind.MUNICIPALITY
+        assert list(area.municipalities.all()) == [party.municipality]
+    police_codes = [
+        c for a in Area.objects.filter(kind=Area.Kind.POLICE_AREA) for c in covered[a.slug]
+    ]
+    assert sorted(police_codes) == ["0114", "0115", "0117"]  # each municipality in one
+
+
+def test_synthetic_parties_leave_a_real_municipality_party_alone(db):
+    call_command("load_demo", stdout=StringIO())
+    generate(municipalities=290, years=1)
+    assert Party.objects.get(municipality__code="0484").name == "Eskilstuna kommun"
+    assert not Area.objects.filter(slug__startswith="syntetisk-", municipalities__code="0484")
+    # 289 municipalities are free: the 290th synthetic one shares the first one's.
+    assert Area.objects.get(slug="syntetisk-290").municipalities.get().code == "0114"
+    signatories = Signatory.objects.filter(promise__area__slug="syntetisk-290", order=1)
+    assert {s.party.name for s in signatories} == {"Syntetisk kommun 001"}
+    assert Party.objects.filter(kind="municipality").count() == 290
+
+
 def test_there_are_drafts_beside_published_data(national):
     states = set(Promise.objects.values_list("state", flat=True))
     assert states == {PublicationState.DRAFT, PublicationState.PUBLISHED}

@@ -1,5 +1,9 @@
 """Sweden's 290 municipalities as known data; areas cover them; a municipality party is one."""
 
+import tomllib
+from fnmatch import fnmatchcase
+from pathlib import Path
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management.sql import emit_post_migrate_signal
@@ -9,6 +13,7 @@ from django.urls import reverse
 from promises.models import Area, Municipality, Party
 from promises.municipalities import DATA_FILE, read
 
+ROOT = Path(__file__).resolve().parents[2]
 COUNTY_CODES = {
     "01", "03", "04", "05", "06", "07", "08", "09", "10", "12", "13", "14", "17", "18", "19",
     "20", "21", "22", "23", "24", "25",
@@ -41,6 +46,14 @@ def test_the_data_file_lists_sweden_s_290_municipalities_once_each():
 def test_the_data_file_names_its_source():
     header = DATA_FILE.read_text(encoding="utf-8").splitlines()[:4]
     assert any("SCB" in line for line in header)
+
+
+def test_the_data_file_is_packaged_with_the_app():
+    """A wheel holds only the package data pyproject.toml names; the migration reads the file."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["promises"]
+    relative = DATA_FILE.relative_to(ROOT / "promises").as_posix()
+    assert any(fnmatchcase(relative, pattern) for pattern in patterns)
 
 
 def test_the_migrated_database_knows_every_municipality(db):
