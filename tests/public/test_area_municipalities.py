@@ -93,3 +93,9 @@ def test_the_area_list_costs_the_same_for_many_areas_and_municipalities(
     for query in ("", "berg", "1280"):
         with django_assert_num_queries(2):  # the areas, and the municipalities they cover
             assert client.get("/omraden/", {"q": query}).status_code == 200
+
+
+def test_the_area_page_names_the_municipalities_in_english_too(client, police_area):
+    client.cookies["django_language"] = "en"
+    page = client.get(police_area.area.get_absolute_url()).text
+    assert f"Covers {FAGERSTA_AREA}" in page
