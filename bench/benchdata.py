@@ -34,7 +34,7 @@ from promises.factories import (  # noqa: E402
     AreaFactory,
     CommitmentFactory,
     IndicatorFactory,
-    PartyFactory,
+    MunicipalityPartyFactory,
     PoliceFactory,
     PromiseFactory,
     SignatoryFactory,
@@ -64,8 +64,8 @@ def create_data(prefix, areas, commitments, indicators, council):
     for n in range(areas):
         name = f"{prefix.capitalize()}kommun {n:02}"
         area = AreaFactory(name=name, slug=f"{prefix}-{n:02}")
-        municipality = Party.objects.filter(name=name).first() or PartyFactory(
-            name=name, kind=Party.Kind.MUNICIPALITY
+        municipality = Party.objects.filter(name=name).first() or MunicipalityPartyFactory(
+            name=name
         )
         promise = PromiseFactory(
             area=area,

@@ -15,10 +15,11 @@ from promises.audience import PUBLIC
 from promises.models import Promise
 from promises.resources import neutralise
 
-# Open-data column → key of `spreadsheets.row_values`.
+# Open-data column → key of `spreadsheets.row_values` (or of `area_values`).
 COLUMNS = {
     "area": "area",
     "area_slug": "area_slug",
+    "municipality_codes": "municipality_codes",
     "period": "period",
     "year": "year",
     "commitment_number": "commitment_number",
@@ -44,14 +45,22 @@ COLUMNS = {
 
 
 def rows():
-    promises = report.with_followup_data(
-        Promise.objects.published().order_by("area__name", "start_year")
+    promises = report.with_municipalities(
+        report.with_followup_data(Promise.objects.published().order_by("area__name", "start_year"))
     )
     for promise in promises:
         promise_report = report.promise_report(promise, PUBLIC)
+        area = area_values(promise.area)
         for summary in promise_report.years:
             for values in indicator_rows(promise_report, summary.year):
+                values.update(area)
                 yield {column: plain(values[key]) for column, key in COLUMNS.items()}
+
+
+def area_values(area):
+    """The kommunkoder of the municipalities the area covers, space-separated in code order
+    ("1904 1962 1982"), from an area loaded through `report.with_municipalities`."""
+    return {"municipality_codes": " ".join(sorted(m.code for m in area.municipality_list))}
 
 
 def plain(value):

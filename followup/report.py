@@ -17,7 +17,14 @@ from django.utils.translation import ngettext
 from followup import parts, status
 from followup.charts import Chart
 from followup.models import Correction, Outcome, PartOfYear, YearlyFollowUp
-from promises.models import Commitment, Indicator, Party, PublicationState, Signatory
+from promises.models import (
+    Commitment,
+    Indicator,
+    Party,
+    PublicationState,
+    Signatory,
+    municipalities_prefetch,
+)
 
 
 def with_followup_data(promises, year=None):
@@ -42,6 +49,12 @@ def with_followup_data(promises, year=None):
         Prefetch("signatories", queryset=signatories, to_attr="signatory_list"),
         Prefetch("corrections", queryset=Correction.objects.all(), to_attr="correction_list"),
     )
+
+
+def with_municipalities(promises):
+    """The municipalities each promise's area covers, in `promise.area.municipality_list`: one
+    query more, for the pages and files that name them."""
+    return promises.prefetch_related(municipalities_prefetch("area__municipalities"))
 
 
 def with_status_data(promises):

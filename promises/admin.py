@@ -13,6 +13,7 @@ from promises.models import (
     Commitment,
     Indicator,
     Membership,
+    Municipality,
     Party,
     Promise,
     Signatory,
@@ -27,16 +28,56 @@ admin.site.site_title = _("Medborgarlöften")
 admin.site.index_title = _("Löften och uppföljning")
 
 
+class AreaForm(forms.ModelForm):
+    class Meta:
+        model = Area
+        fields = ["name", "slug", "kind", "municipalities"]
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, municipalities = cleaned.get("kind"), cleaned.get("municipalities")
+        if kind and municipalities is not None:
+            error = Area.coverage_error(kind, municipalities)
+            if error:
+                self.add_error("municipalities", error)
+        return cleaned
+
+
 @admin.register(Area)
 class AreaAdmin(AreaScopedAdmin, ExportMixin, admin.ModelAdmin):
     area_path = "pk"
+    form = AreaForm
     resource_classes = [resources.AreaResource]
-    list_display = ["name", "kind", "parent"]
+    list_display = ["name", "kind", "covered"]
     list_filter = ["kind"]
-    list_select_related = ["parent"]
-    search_fields = ["name"]
+    search_fields = ["name", "municipalities__name", "=municipalities__code"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["municipalities"]
+    autocomplete_fields = ["municipalities"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_municipalities()
+
+    @admin.display(description=_("omfattar kommuner"))
+    def covered(self, area):
+        return ", ".join(str(m) for m in area.municipality_list) or "–"
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    """Sweden's municipalities, as SCB lists them: known data, read only."""
+
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+    list_per_page = 300
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Membership)
@@ -57,9 +98,11 @@ class MembershipAdmin(admin.ModelAdmin):
 @admin.register(Party)
 class PartyAdmin(ExportMixin, admin.ModelAdmin):
     resource_classes = [resources.PartyResource]
-    list_display = ["name", "kind"]
+    list_display = ["name", "kind", "municipality"]
     list_filter = ["kind"]
-    search_fields = ["name"]
+    list_select_related = ["municipality"]
+    search_fields = ["name", "municipality__name", "=municipality__code"]
+    autocomplete_fields = ["municipality"]
 
 
 @admin.register(Theme)

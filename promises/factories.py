@@ -25,6 +25,7 @@ from promises.models import (
     Commitment,
     Indicator,
     Membership,
+    Municipality,
     Party,
     Promise,
     PublicationState,
@@ -80,6 +81,21 @@ class PoliceFactory(PartyFactory):
 
     name = POLICE_NAME
     kind = Party.Kind.POLICE
+
+
+def free_municipality():
+    """The first municipality, in code order, that is not yet a party."""
+    municipality = Municipality.objects.filter(parties__isnull=True).order_by("code").first()
+    if municipality is None:
+        raise ValueError("Every municipality is already a party.")
+    return municipality
+
+
+class MunicipalityPartyFactory(PartyFactory):
+    """A municipality as a party: linked to the first municipality that is not one yet."""
+
+    kind = Party.Kind.MUNICIPALITY
+    municipality = factory.LazyFunction(free_municipality)
 
 
 class ThemeFactory(DjangoModelFactory):

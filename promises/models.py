@@ -10,7 +10,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -44,6 +44,64 @@ RESERVED_SLUGS = {
 }
 
 
+class MunicipalityManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Municipality(models.Model):
+    """One of Sweden's 290 municipalities, known data: SCB's four-digit kommunkod and its name.
+
+    The rows come from promises/data/kommuner.csv (promises/municipalities.py), loaded by a
+    migration and kept complete after every migrate; nobody edits them in the admin.
+    """
+
+    code = models.CharField(
+        _("kommunkod"),
+        max_length=4,
+        unique=True,
+        validators=[RegexValidator(r"^[0-9]{4}\Z", _("En kommunkod har fyra siffror."))],
+        help_text=_("SCB:s fyrsiffriga kod, till exempel 0484 för Eskilstuna."),
+    )
+    name = models.CharField(_("namn"), max_length=100, unique=True)
+
+    objects = MunicipalityManager()
+
+    class Meta:
+        verbose_name = _("kommun")
+        verbose_name_plural = _("kommuner")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class AreaQuerySet(models.QuerySet):
+    def matching(self, query):
+        """Areas whose own name, or a covered municipality's name or code, matches `query`
+        (case-insensitive, any part of a name; a code whole), each area once."""
+        query = query.strip()
+        if not query:
+            return self
+        return self.filter(
+            Q(name__icontains=query)
+            | Q(municipalities__name__icontains=query)
+            | Q(municipalities__code=query)
+        ).distinct()
+
+    def with_municipalities(self):
+        """Each area's covered municipalities in `area.municipality_list`, in one query."""
+        return self.prefetch_related(municipalities_prefetch())
+
+
+def municipalities_prefetch(path="municipalities"):
+    """The covered municipalities of areas at `path`, into their `municipality_list`."""
+    return models.Prefetch(path, queryset=Municipality.objects.all(), to_attr="municipality_list")
+
+
 class Area(models.Model):
     class Kind(models.TextChoices):
         MUNICIPALITY = "municipality", _("Kommun")
@@ -58,24 +116,18 @@ class Area(models.Model):
         help_text=_("Används i webbadresser, till exempel ”eskilstuna”."),
     )
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("ingår i"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="districts",
-        help_text=_("För en stadsdel: den kommun den ligger i."),
-    )
     municipalities = models.ManyToManyField(
-        "self",
+        Municipality,
         verbose_name=_("omfattar kommuner"),
-        symmetrical=False,
         blank=True,
-        related_name="police_areas",
-        limit_choices_to={"kind": Kind.MUNICIPALITY},
-        help_text=_("För ett lokalpolisområde: de kommuner det omfattar."),
+        related_name="areas",
+        help_text=_(
+            "En kommun: kommunen själv. En stadsdel: den kommun den ligger i. Ett "
+            "lokalpolisområde: de kommuner det omfattar."
+        ),
     )
+
+    objects = AreaQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("område")
@@ -92,6 +144,34 @@ class Area(models.Model):
         if self.slug in RESERVED_SLUGS:
             raise ValidationError({"slug": _("Kortnamnet används redan av webbplatsen.")})
 
+    @property
+    def covered_municipalities(self):
+        """The municipalities the area covers, from `municipality_list` when it was prefetched
+        (`AreaQuerySet.with_municipalities`), as pages do."""
+        if hasattr(self, "municipality_list"):
+            return self.municipality_list
+        return list(self.municipalities.all())
+
+    @property
+    def municipalities_label(self):
+        """The covered municipalities with their kommunkod: "Fagersta (1982), Norberg (1962)"."""
+        return ", ".join(str(m) for m in self.covered_municipalities)
+
+    @classmethod
+    def coverage_error(cls, kind, municipalities):
+        """Why `municipalities` cannot be what an area of `kind` covers, or None.
+
+        A many-to-many relation is saved after its area, so forms check it with this.
+        """
+        count = len(municipalities)
+        if kind == cls.Kind.MUNICIPALITY and count != 1:
+            return _("En kommun omfattar precis en kommun: välj den i listan.")
+        if kind == cls.Kind.DISTRICT and count != 1:
+            return _("En stadsdel ligger i precis en kommun: välj den i listan.")
+        if kind == cls.Kind.POLICE_AREA and count < 1:
+            return _("Välj de kommuner som lokalpolisområdet omfattar.")
+        return None
+
 
 class Party(models.Model):
     class Kind(models.TextChoices):
@@ -101,14 +181,48 @@ class Party(models.Model):
 
     name = models.CharField(_("namn"), max_length=200, unique=True)
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("kommun"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parties",
+        help_text=_("För en part av typen kommun: vilken av Sveriges kommuner det är."),
+    )
 
     class Meta:
         verbose_name = _("part")
         verbose_name_plural = _("parter")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality"],
+                name="party_one_per_municipality",
+                violation_error_message=_("Kommunen finns redan som part."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="municipality") & Q(municipality__isnull=False))
+                | (~Q(kind="municipality") & Q(municipality__isnull=True)),
+                name="party_municipality_iff_kind_municipality",
+                violation_error_message=_(
+                    "En part av typen kommun ska ha sin kommun vald, och bara en sådan part."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.kind == self.Kind.MUNICIPALITY and self.municipality_id is None:
+            raise ValidationError(
+                {"municipality": _("Välj vilken kommun parten är (namn eller kommunkod).")}
+            )
+        if self.kind != self.Kind.MUNICIPALITY and self.municipality_id is not None:
+            raise ValidationError(
+                {"municipality": _("Bara en part av typen kommun kopplas till en kommun.")}
+            )
 
 
 class Theme(models.Model):

@@ -8,7 +8,7 @@ from django.utils.text import capfirst
 from import_export import admin as import_export_admin
 from import_export import fields, resources, widgets
 
-from promises.models import Area, Commitment, Indicator, Party, Promise, Theme
+from promises.models import Area, Commitment, Indicator, Municipality, Party, Promise, Theme
 
 # A cell beginning with one of these can run as a formula when a spreadsheet opens the file.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -64,18 +64,25 @@ class Labels:
 
 
 class AreaResource(Labels, SpreadsheetResource):
-    parent = named("parent", Area)
-    municipalities = names("municipalities", Area)
+    municipalities = fields.Field(
+        "municipalities",
+        "municipalities",
+        widget=widgets.ManyToManyWidget(Municipality, separator=", ", field="code"),
+    )
 
     class Meta:
         model = Area
-        fields = ["name", "slug", "kind", "parent", "municipalities"]
+        fields = ["name", "slug", "kind", "municipalities"]
 
 
 class PartyResource(Labels, SpreadsheetResource):
+    municipality = fields.Field(
+        "municipality", "municipality", widget=widgets.ForeignKeyWidget(Municipality, "code")
+    )
+
     class Meta:
         model = Party
-        fields = ["name", "kind"]
+        fields = ["name", "kind", "municipality"]
 
 
 class ThemeResource(SpreadsheetResource):

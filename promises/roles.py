@@ -17,6 +17,7 @@ COORDINATOR_GROUP = "Samordnare"
 GROUPS = {
     COUNCIL_MEMBER_GROUP: [
         "promises.view_area", "promises.view_party", "promises.view_theme",
+        "promises.view_municipality",
         "promises.view_promise", "promises.view_signatory", "promises.view_commitment",
         "promises.view_indicator",
     ],

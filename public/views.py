@@ -52,14 +52,13 @@ def area_list(request):
     # PostgreSQL refuses a NUL character in a query; no area name contains one anyway.
     query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     areas = Area.objects.filter(promises__in=Audience.of(request.user).promises()).distinct()
-    if query:
-        areas = areas.filter(name__icontains=query)
+    areas = areas.matching(query).with_municipalities()
     return render(request, "public/area_list.html", {"areas": areas, "query": query})
 
 
 def area_detail(request, slug):
     audience = Audience.of(request.user)
-    area = get_object_or_404(Area, slug=slug)
+    area = get_object_or_404(Area.objects.with_municipalities(), slug=slug)
     promises = report.with_status_data(audience.promises().filter(area=area))
     reports = reports_for(audience, promises)
     if not reports:
@@ -77,7 +76,7 @@ def report_at(audience, slug, years, promises):
 
 def promise_detail(request, slug, period):
     audience = Audience.of(request.user)
-    promises = report.with_followup_data(audience.promises())
+    promises = report.with_municipalities(report.with_followup_data(audience.promises()))
     context = {"report": report_at(audience, slug, period, promises)}
     return render(request, "public/promise_detail.html", context)
 

@@ -17,6 +17,7 @@ from promises.factories import (
     CommitmentFactory,
     IndicatorFactory,
     MembershipFactory,
+    MunicipalityPartyFactory,
     PartyFactory,
     PoliceFactory,
     PromiseFactory,
@@ -135,3 +136,10 @@ def test_users(db):
     stored = users.get(pk=admin.pk)
     assert stored.check_password("ett-bra-losen-42")
     assert stored.is_staff and stored.is_superuser and stored.is_active
+
+
+def test_municipality_parties_each_take_a_municipality_of_their_own(db):
+    first, second = MunicipalityPartyFactory(), MunicipalityPartyFactory()
+    for party in (first, second):
+        party.full_clean()
+    assert (first.municipality.code, second.municipality.code) == ("0114", "0115")

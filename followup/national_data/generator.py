@@ -40,7 +40,7 @@ from promises.factories import (
     ThemeFactory,
     UserFactory,
 )
-from promises.models import Area, Membership, Party, Theme
+from promises.models import Area, Membership, Municipality, Party, Theme
 from promises.roles import COORDINATOR_GROUP, ensure_groups
 
 User = get_user_model()
@@ -141,7 +141,11 @@ class Generator(PromiseSteps, FollowUpSteps):
         return themes
 
     def areas(self):
+        """The synthetic areas, each covering real municipalities (promises.Municipality)
+        round-robin: the municipality areas and their districts one each, a police area those
+        of its municipality areas. Each area keeps its municipality in `area.municipality`."""
         w = self.width
+        pool = self.municipality_pool()
         municipalities = self.save(
             Area,
             [
@@ -150,6 +154,9 @@ class Generator(PromiseSteps, FollowUpSteps):
                 for n in range(1, self.municipality_count + 1)
             ],
         )  # fmt: skip
+        for index, area in enumerate(municipalities):
+            area.municipality = pool[index % len(pool)]
+            area.city = area
         # The big cities have one promise per district instead of one for the whole city.
         district_count = max(1, round(self.municipality_count / 29))
         districts = []
@@ -159,10 +166,12 @@ class Generator(PromiseSteps, FollowUpSteps):
             letter = "ABCD"[letter]
             districts.append(
                 AreaFactory.build(name=f"{city.name.replace('kommun', 'stadsdel')}-{letter}",
-                                  slug=f"{city.slug}-{letter.lower()}", kind=Area.Kind.DISTRICT,
-                                  parent=city)
+                                  slug=f"{city.slug}-{letter.lower()}", kind=Area.Kind.DISTRICT)
             )  # fmt: skip
+            districts[-1].city = city
         districts = self.save(Area, districts)
+        for district in districts:
+            district.municipality = district.city.municipality
         police_areas, covered = [], []
         remaining = list(municipalities)
         while remaining:
@@ -177,30 +186,55 @@ class Generator(PromiseSteps, FollowUpSteps):
             )  # fmt: skip
         police_areas = self.save(Area, police_areas)
         through = Area.municipalities.through
-        self.save(
-            through,
-            [
-                through(from_area=police_area, to_area=municipality)
-                for police_area, group in zip(police_areas, covered, strict=True)
-                for municipality in group
-            ],
-        )
+        links = {(area.pk, area.municipality.pk) for area in municipalities + districts} | {
+            (police_area.pk, area.municipality.pk)
+            for police_area, group in zip(police_areas, covered, strict=True)
+            for area in group
+        }
+        self.save(through, [through(area_id=a, municipality_id=m) for a, m in sorted(links)])
         police_area_of = {
             m.pk: p for p, group in zip(police_areas, covered, strict=True) for m in group
         }
         return municipalities, districts, police_area_of
 
+    def municipality_pool(self):
+        """Sweden's municipalities that are not yet a party, in code order: a synthetic
+        municipality party takes one of these (a municipality is one party), and a real party
+        is never drawn into the synthetic data."""
+        pool = list(Municipality.objects.filter(parties__isnull=True).order_by("code"))
+        if not pool:
+            raise CommandError(
+                "Det finns ingen kommun som inte redan är part; syntetiska kommuner kan inte "
+                "kopplas till någon."
+            )
+        return pool
+
     def parties(self, municipalities):
-        names = {m.name: Party.Kind.MUNICIPALITY for m in municipalities}
-        names[HOUSING_PARTY] = Party.Kind.OTHER
-        names[FIRE_PARTY] = Party.Kind.OTHER
-        existing = {p.name: p for p in Party.objects.filter(name__startswith=PARTY_PREFIX)}
-        self.save(
-            Party,
-            [PartyFactory.build(name=n, kind=k) for n, k in names.items() if n not in existing],
-        )
-        by_name = {p.name: p for p in Party.objects.filter(name__in=list(names))}
-        return by_name, PoliceFactory()  # the real, shared police party: kept by --delete
+        """A party per synthetic municipality, linked to its real municipality; where an
+        earlier synthetic area took that municipality (more areas than free municipalities),
+        the area shares that area's party."""
+        with_municipality = Party.objects.filter(municipality__isnull=False)
+        by_municipality = {p.municipality_id: p for p in with_municipality}
+        by_name = {p.name: p for p in Party.objects.filter(name__startswith=PARTY_PREFIX)}
+        new = []
+        for area in municipalities:
+            if area.name in by_name or area.municipality.pk in by_municipality:
+                continue
+            party = PartyFactory.build(
+                name=area.name, kind=Party.Kind.MUNICIPALITY, municipality=area.municipality
+            )
+            by_municipality[area.municipality.pk] = party
+            new.append(party)
+        for name in (HOUSING_PARTY, FIRE_PARTY):
+            if name not in by_name:
+                by_name[name] = PartyFactory.build(name=name, kind=Party.Kind.OTHER)
+                new.append(by_name[name])
+        self.save(Party, new)
+        party_of_area = {
+            m.pk: by_name.get(m.name) or by_municipality[m.municipality.pk] for m in municipalities
+        }
+        others = {HOUSING: by_name[HOUSING_PARTY], FIRE: by_name[FIRE_PARTY]}
+        return party_of_area, others, PoliceFactory()  # the real, shared police party: kept
 
     def coordinators(self, municipalities, districts):
         """One coordinator per municipality (and its districts), who enters and publishes.
@@ -227,7 +261,7 @@ class Generator(PromiseSteps, FollowUpSteps):
         for municipality, user in zip(municipalities, users, strict=True):
             municipality.coordinator = user
         for district in districts:
-            district.coordinator = district.parent.coordinator
+            district.coordinator = district.city.coordinator
         self.save(
             Membership,
             [
@@ -250,9 +284,7 @@ class Generator(PromiseSteps, FollowUpSteps):
     def build_all(self):
         themes = self.themes()
         municipalities, districts, police_area_of = self.areas()
-        party_by_name, police = self.parties(municipalities)
-        party_of_area = {m.pk: party_by_name[m.name] for m in municipalities}
-        other_parties = {HOUSING: party_by_name[HOUSING_PARTY], FIRE: party_by_name[FIRE_PARTY]}
+        party_of_area, other_parties, police = self.parties(municipalities)
         promise_areas = municipalities + districts
         users = self.coordinators(municipalities, districts)
         for area in promise_areas:

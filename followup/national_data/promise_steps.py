@@ -107,7 +107,7 @@ class PromiseSteps:
         for promise in promises:
             area = promise.area
             term = (promise.start_year - 2019) // 4  # elections 2018, 2022, 2026 …
-            city = area.parent or area
+            city = area.city
             chair = self.named_rng("chair", area.slug, term)
             chief = self.named_rng("chief", police_area_of[city.pk].slug, promise.start_year // 3)
             role = (
@@ -156,7 +156,7 @@ class PromiseSteps:
                 commitment._history_date = promise._history_date
                 commitment._history_user = promise.area.coordinator
                 commitment.plans = indicators
-                city = promise.area.parent or promise.area
+                city = promise.area.city
                 parties = {
                     POLICE: police,
                     MUNICIPALITY: party_of_area[city.pk],

@@ -5,7 +5,6 @@ Real areas, parties, themes and users are never touched.
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.management.base import CommandError
 from django.db.models import Q
 
 from followup.models import Correction, Outcome, PublicationEvent, YearlyFollowUp
@@ -31,8 +30,6 @@ def delete_synthetic():
     "Polismyndigheten" party and the themes stay.
     """
     areas = synthetic_areas().values("pk")
-    if Area.objects.filter(parent__in=areas).exclude(slug__startswith=SLUG_PREFIX).exists():
-        raise CommandError("Ett riktigt område ingår i ett syntetiskt område; ändra det först.")
     area_count = synthetic_areas().count()
     promise_count = Promise.objects.filter(area__in=areas).count()
 
@@ -88,7 +85,6 @@ def delete_synthetic():
     raw_delete(Promise.objects.filter(area__in=areas))
 
     # Few rows from here on: ordinary deletes, which also clear memberships and area links.
-    synthetic_areas().filter(parent__isnull=False).delete()
     synthetic_areas().delete()
     Party.objects.filter(name__startswith=PARTY_PREFIX).exclude(
         Q(commitments__isnull=False) | Q(signatory__isnull=False)

@@ -21,6 +21,7 @@ from promises.models import (
     Commitment,
     Indicator,
     Membership,
+    Municipality,
     Party,
     Promise,
     PublicationState,
@@ -106,6 +107,43 @@ def test_everything_is_marked_synthetic(national):
     for label in HISTORY_MODELS[:1] + HISTORY_MODELS[3:]:
         reasons = set(apps.get_model(label).objects.values_list("history_change_reason", flat=True))
         assert reasons == {MARKER}, label
+
+
+def test_synthetic_areas_cover_real_municipalities(national):
+    covered = {
+        a.slug: sorted(a.municipalities.values_list("code", flat=True)) for a in Area.objects.all()
+    }
+    assert covered["syntetisk-001"] == ["0114"]  # round-robin in code order
+    assert covered["syntetisk-001-a"] == ["0114"]  # a district: its city's municipality
+    for area in Area.objects.filter(kind=Area.Kind.MUNICIPALITY).prefetch_related("municipalities"):
+        assert len(area.municipalities.all()) == 1, area
+        party = Party.objects.get(name=area.name)
+        assert party.kind == Party.Kind.MUNICIPALITY
+        assert list(area.municipalities.all()) == [party.municipality]
+    police_codes = [
+        c for a in Area.objects.filter(kind=Area.Kind.POLICE_AREA) for c in covered[a.slug]
+    ]
+    assert sorted(police_codes) == ["0114", "0115", "0117"]  # each municipality in one
+
+
+def test_synthetic_parties_leave_a_real_municipality_party_alone(db):
+    call_command("load_demo", stdout=StringIO())
+    generate()
+    assert Party.objects.get(municipality__code="0484").name == "Eskilstuna kommun"
+    assert not Area.objects.filter(slug__startswith="syntetisk-", municipalities__code="0484")
+
+
+def test_more_synthetic_areas_than_free_municipalities_share_the_free_ones(db):
+    # Every municipality but Fagersta is already a (real) party.
+    Party.objects.bulk_create(
+        Party(name=f"Kommun {m.code}", kind="municipality", municipality=m)
+        for m in Municipality.objects.exclude(code="1982")
+    )
+    generate()
+    synthetic = Area.objects.filter(slug__startswith="syntetisk-", kind=Area.Kind.MUNICIPALITY)
+    assert {a.municipalities.get().code for a in synthetic} == {"1982"}
+    parties = Signatory.objects.filter(promise__area__in=synthetic, order=1)
+    assert {s.party.name for s in parties} == {"Syntetisk kommun 001"}
 
 
 def test_there_are_drafts_beside_published_data(national):

@@ -4,12 +4,16 @@ import csv
 import io
 import json
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from followup.models import Outcome, YearlyFollowUp
 from followup.opendata import COLUMNS
-from promises.models import Promise
+from promises.models import Municipality, Promise
 
 STABLE_COLUMNS = [
-    "area", "area_slug", "period", "year", "commitment_number", "indicator_number", "parties",
+    "area", "area_slug", "municipality_codes", "period", "year", "commitment_number",
+    "indicator_number", "parties",
     "commitment", "indicator", "unit", "rule", "target", "baseline", "baseline_year", "outcome",
     "change", "change_percent", "progress_percent", "status", "override", "override_reason",
     "comment", "outcome_basis",
@@ -33,6 +37,7 @@ def test_csv_has_one_row_per_indicator_and_year_with_the_demo_figures(client, de
     assert len(rows) == 6
     drugs = rows[0]
     assert drugs["area_slug"] == "eskilstuna"
+    assert drugs["municipality_codes"] == "0484"  # leading zero kept: text, not a number
     assert (drugs["year"], drugs["rule"], drugs["baseline"], drugs["outcome"]) == (
         "2021",
         "increase",
@@ -50,6 +55,7 @@ def test_json_holds_the_same_rows_with_numbers_as_numbers(client, demo):
     assert data["columns"] == STABLE_COLUMNS
     assert len(data["rows"]) == 6
     assert data["rows"][0]["outcome"] == 2483
+    assert data["rows"][0]["municipality_codes"] == "0484"
     assert data["rows"][1]["status"] == "not_met"
     assert data["rows"][5]["outcome"] is None
 
@@ -83,3 +89,27 @@ def test_a_draft_promise_with_a_published_follow_up_stays_out(client, demo, buil
     assert {row["area_slug"] for row in csv_rows(client)} == {"eskilstuna"}
     assert client.get("/utkaststad/2023-2024/rapport/2023.xlsx").status_code == 404
     assert client.get("/rapport/2023.xlsx").status_code == 404
+
+
+def test_an_area_over_several_municipalities_lists_their_codes(client, demo):
+    area = demo.area
+    area.municipalities.set(Municipality.objects.filter(code__in=["1982", "0484", "1962"]))
+    codes = {row["municipality_codes"] for row in csv_rows(client)}
+    assert codes == {"0484 1962 1982"}
+
+
+def test_open_data_costs_a_fixed_number_of_queries(client, demo, build_promise):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            csv_rows(client)
+        return len(captured)
+
+    one = queries()
+    for slug in ("kommun-a", "kommun-b"):
+        promise = build_promise(slug, commitments=3)
+        promise.area.municipalities.set(Municipality.objects.filter(code="1280"))
+        Promise.objects.filter(pk=promise.pk).update(state="published")
+        for year in promise.years:
+            YearlyFollowUp.objects.create(promise=promise, year=year, state="published")
+    assert len({row["area_slug"] for row in csv_rows(client)}) == 3
+    assert queries() == one

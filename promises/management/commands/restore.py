@@ -5,8 +5,8 @@
 
 It is `loaddata`, in one transaction (all or nothing), with these differences:
 - it refuses a database that already holds data;
-- it first removes the content types, permissions and role groups that `migrate` created, so that
-  the backup's come back with the ids the other rows refer to;
+- it first removes the content types, permissions, role groups and municipalities that `migrate`
+  created, so that the backup's come back with the ids the other rows refer to;
 - it keeps django-simple-history from recording the load as new changes (plain `loaddata` adds a
   history row to every commitment, as it sets the commitment's parties);
 - afterwards it adds the content types and permissions of models newer than the backup.
@@ -24,6 +24,8 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from promises.management.commands.backup import backed_up_models, check_file_name
+from promises.models import Municipality
+from promises.municipalities import add_missing
 from promises.revision import renew_revision
 
 # Rows that `migrate` (or the first request) creates in an empty database.
@@ -32,6 +34,7 @@ CREATED_BY_MIGRATE = {
     "auth.permission",
     "auth.group",
     "promises.publicrevision",
+    "promises.municipality",  # known data (promises/municipalities.py), also in the backup
 }
 
 
@@ -61,7 +64,9 @@ class Command(BaseCommand):
             Permission.objects.all().delete()
             ContentType.objects.all().delete()
             ContentType.objects.clear_cache()
+            Municipality.objects.all().delete()
             call_command("loaddata", path, verbosity=options["verbosity"])
+            add_missing(Municipality)
             ContentType.objects.clear_cache()
             for app_config in apps.get_app_configs():
                 create_contenttypes(app_config, verbosity=0)
