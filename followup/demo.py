@@ -24,6 +24,7 @@ from promises.models import (
     Area,
     Commitment,
     Indicator,
+    Municipality,
     Party,
     Promise,
     PublicationState,
@@ -55,18 +56,14 @@ BACKGROUND = (
 
 
 def municipality_parties(area):
-    """The municipalities `area` covers, as the parties that sign with the police: the one
-    place that links the demo area to its municipalities.
-
-    Today an area names the municipalities it covers only as areas of their own
-    (`Area.municipalities`), which would list each of them as an area without a promise, so
-    the demo records them as parties (and in the background text) only. With municipalities
-    as known data (SCB kommunkod), this is where the area gets them, found by `code`, and each
-    party its municipality.
-    """
+    """The municipalities `area` covers (found by SCB kommunkod), each also the party that signs
+    with the police: a municipality party is its municipality."""
+    covered = [Municipality.objects.get(code=code) for code, _name, _party in MUNICIPALITIES]
+    if {m.pk for m in area.municipalities.all()} != {m.pk for m in covered}:
+        area.municipalities.set(covered)
     return [
-        upsert(Party, {"name": party}, kind=Party.Kind.MUNICIPALITY)
-        for _code, _name, party in MUNICIPALITIES
+        upsert(Party, {"name": party}, kind=Party.Kind.MUNICIPALITY, municipality=municipality)
+        for municipality, (_code, _name, party) in zip(covered, MUNICIPALITIES, strict=True)
     ]
 
 

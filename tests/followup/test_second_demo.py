@@ -164,11 +164,6 @@ def test_searching_the_area_by_its_name_finds_it(client, example):
     assert "Lokalpolisområde Fagersta (exempel)" in page_text(client.get("/omraden/?q=Fagersta"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="An area is found by its covered municipalities once issue 14's municipalities are "
-    "merged and demo.municipality_parties links them. Remove this mark then.",
-)
 @pytest.mark.parametrize("query", ["Norberg", "Skinnskatteberg", "1962", "1904"])
 def test_searching_a_covered_municipality_finds_the_area(client, example, query):
     text = page_text(client.get("/omraden/", {"q": query}))
