@@ -6,10 +6,12 @@ from django.utils.translation import gettext_lazy as _
 COUNCIL_MEMBER_PERMISSIONS = [
     "followup.view_outcome", "followup.view_yearlyfollowup",
     "followup.view_publicationevent", "followup.view_correction",
-    "followup.add_outcome", "followup.change_outcome",
+    "followup.add_outcome", "followup.change_outcome", "followup.delete_outcome",
     "followup.add_yearlyfollowup", "followup.change_yearlyfollowup",
 ]  # fmt: skip
-COORDINATOR_PERMISSIONS = ["followup.delete_outcome", "followup.publish_yearlyfollowup"]
+# A council member withdraws a figure entered by mistake (the entry page; a published one only
+# as a correction with a reason, see followup/entry.py).
+COORDINATOR_PERMISSIONS = ["followup.publish_yearlyfollowup"]
 
 
 def create_role_groups(**kwargs):
