@@ -407,7 +407,7 @@ def followup_entry_view(request, promise_id, year):
                 request,
                 _(
                     "Inget sparades ännu. Du håller på att ta bort utfall: bekräfta längst ned "
-                    "på sidan, eller ångra genom att fylla i värdet igen."
+                    "på sidan eller ångra."
                 ),
             )
         elif forms_valid and followup_valid:

@@ -127,8 +127,9 @@ class PublishedFigures:
         """The corrections to record with the save, or None when no published figure changes.
 
         `figures` are (indicator, before, after) for the outcomes being saved, `before` and
-        `after` each a (value, status override) pair (`after` None for a withdrawn outcome). Raises ValidationError when a published
-        figure changes and `reason` is empty; nothing has been saved then.
+        `after` each a (value, status override) pair (`after` None for a withdrawn outcome).
+        Raises ValidationError when a published figure changes and `reason` is empty; nothing has
+        been saved then.
         """
         if not self.published:
             return None

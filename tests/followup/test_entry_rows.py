@@ -169,7 +169,8 @@ def test_a_figure_a_colleague_changed_since_is_not_withdrawn(admin_client, enter
     data = withdraw_data(indicators, controls)
     data["bekrafta_borttagning"] = str(controls.pk)
     response = admin_client.post(entry_url(promise, 2023), data)
-    assert "Någon annan har ändrat utfallet efter att du öppnade sidan (nu: 120 st)" in response.text
+    conflict = "Någon annan har ändrat utfallet efter att du öppnade sidan (nu: 120 st)"
+    assert conflict in response.text
     assert Outcome.objects.get(indicator=controls).value == 120
 
 
@@ -225,3 +226,43 @@ def test_the_outcome_admin_lets_a_council_member_delete_a_draft_figure(
     outcome = Outcome.objects.get(indicator=indicators[0])
     client.post(reverse("admin:followup_outcome_delete", args=[outcome.pk]), {"post": "yes"})
     assert not Outcome.objects.filter(pk=outcome.pk).exists()
+
+
+# Numbers as people type them
+
+
+@pytest.mark.parametrize(
+    ("typed", "saved"),
+    [("1\u00a0234", 1234), ("1 234", 1234), ("2\u202f483", 2483), ("12 %", 12), ("1234.0", 1234)],
+)
+def test_the_entry_page_reads_a_count_as_typed(admin_client, rows, typed, saved):
+    promise, indicators = rows
+    response = post(admin_client, promise, indicators, **{f"{indicators[0].pk}__value": typed})
+    assert "Sparat: 1 utfall." in response.text
+    assert Outcome.objects.get().value == saved
+
+
+def test_the_entry_page_reads_a_percentage_with_a_decimal_comma_and_a_sign(admin_client, rows):
+    promise, indicators = rows
+    survey = indicators[2]
+    post(admin_client, promise, indicators, **{f"{survey.pk}__value": "61,5 %"})
+    assert Outcome.objects.get().value == Decimal("61.5")
+
+
+def test_a_typographic_minus_gets_the_message_about_negative_figures(admin_client, rows):
+    promise, indicators = rows
+    response = post(admin_client, promise, indicators, **{f"{indicators[0].pk}__value": "−3"})
+    assert "Ett utfall kan inte vara negativt." in response.text
+    assert "Fyll i ett tal." not in response.text
+    assert not Outcome.objects.exists()
+
+
+def test_the_admins_decimal_inputs_read_numbers_as_typed(admin_client, rows):
+    promise, indicators = rows
+    controls = indicators[0]
+    url = reverse("admin:followup_outcome_add")
+    data = {"indicator": controls.pk, "year": 2023, "part_of_year": "year", "value": "1 234"}
+    admin_client.post(url, data)
+    assert Outcome.objects.get().value == 1234
+    refused = admin_client.post(url, {**data, "year": 2024, "value": "−5"})
+    assert "Ett utfall kan inte vara negativt." in refused.text
