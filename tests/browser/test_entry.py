@@ -60,3 +60,28 @@ def test_a_bad_value_beside_untouched_empty_rows_marks_only_its_own_row(page, dj
     assert not Outcome.objects.filter(
         indicator__in=Indicator.objects.filter(order__in=[8, 9, 10], commitment=commitment)
     ).exists()
+
+
+def test_a_council_member_withdraws_a_figure_after_confirming(page, django_user_model):
+    promise = Promise.objects.get(area__slug="eskilstuna")
+    indicator = promise.commitments.get(order=3).indicators.get()
+    log_in_as_council_member(page, django_user_model, promise.area)
+    page.goto(f"/admin/promises/promise/{promise.pk}/uppfoljning/2021/")
+
+    row = page.locator(f"#indikator-{indicator.pk}")
+    row.get_by_role("checkbox", name="Ta bort utfallet").check()
+    page.get_by_label("Skäl till rättelsen").fill("Kontrollerna var inte mopedkontroller.")
+    page.get_by_role("button", name="Spara alla utfall").click()
+    expect(page.locator(".messagelist .warning")).to_contain_text("Inget sparades ännu.")
+    expect(page.locator(".confirm-withdrawal")).to_contain_text(f"{indicator.name}")
+    # Pressing Enter in a field saves as usual, which asks again rather than confirming.
+    with page.expect_navigation():
+        page.locator("input[type=text][name$='-value']").first.press("Enter")
+    expect(page.locator(".messagelist .warning")).to_contain_text("Inget sparades ännu.")
+    assert Outcome.objects.filter(indicator=indicator).exists()
+
+    page.get_by_role("button", name="Ja, ta bort och spara").click()
+    expect(page.locator(".messagelist .success")).to_have_text("Borttaget: 1 utfall.")
+    assert not Outcome.objects.filter(indicator=indicator).exists()
+    page.goto("/eskilstuna/2021/")
+    expect(page.get_by_text("Kontrollerna var inte mopedkontroller.")).to_be_visible()
