@@ -266,3 +266,19 @@ def test_the_admins_decimal_inputs_read_numbers_as_typed(admin_client, rows):
     assert Outcome.objects.get().value == 1234
     refused = admin_client.post(url, {**data, "year": 2024, "value": "−5"})
     assert "Ett utfall kan inte vara negativt." in refused.text
+
+
+def test_figures_shown_in_english_are_read_back_unchanged(admin_client, rows):
+    promise, indicators = rows
+    controls, survey = indicators[0], indicators[2]
+    Outcome.objects.create(indicator=controls, year=2023, value=Decimal("1234"))
+    Outcome.objects.create(indicator=survey, year=2023, value=Decimal("61.5"))
+    admin_client.cookies["django_language"] = "en"
+    page = admin_client.get(entry_url(promise, 2023)).text
+    assert f'name="indikator-{controls.pk}-value" value="1234"' in page  # no "1,234" to misread
+    assert f'name="indikator-{survey.pk}-value" value="61.5"' in page
+    values = {f"{controls.pk}__value": "1234", f"{survey.pk}__value": "61.5"}
+    data = shown(form_data(indicators, **values), **opened(indicators, **values))
+    response = admin_client.post(entry_url(promise, 2023), data, follow=True)
+    assert "No changes to save." in response.text
+    assert sorted(Outcome.objects.values_list("value", flat=True)) == [Decimal("61.5"), 1234]
