@@ -15,12 +15,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from followup import parts, publishing
 from followup.models import Outcome, PartOfYear, YearlyFollowUp
-from promises.forms import DecimalInput, MultilineField
+from promises.forms import MultilineField, NumberField
 from promises.models import Indicator, Promise
 from promises.roles import areas_of
 
@@ -77,11 +78,17 @@ class OutcomeEntryForm(KeepsOthersEdits, forms.ModelForm):
     class Meta:
         model = Outcome
         fields = ["value", "comment", "status_override", "override_reason"]
-        localized_fields = ["value"]
-        widgets = {"value": DecimalInput}
+        field_classes = {"value": NumberField}
 
-    def __init__(self, *args, indicator, previous_label, **kwargs):
+    def __init__(self, *args, indicator, previous_label, may_withdraw=False, **kwargs):
+        instance = kwargs.get("instance")
+        # A new row left empty is no outcome: it is neither validated nor marked as an error, so
+        # the page never asks for a figure that does not exist (Django skips an empty form
+        # that may stay empty, as in a formset's extra forms).
+        kwargs.setdefault("empty_permitted", instance is None or instance.pk is None)
+        kwargs.setdefault("use_required_attribute", False)
         super().__init__(*args, **kwargs)
+        self.may_withdraw = may_withdraw
         self.indicator = indicator
         # The figure as stored (perhaps published), kept before validation changes the instance.
         self.before = (self.instance.value, self.instance.status_override)
@@ -115,6 +122,62 @@ class OutcomeEntryForm(KeepsOthersEdits, forms.ModelForm):
         """A new row left empty is skipped; anything typed, or an existing outcome, is checked."""
         return self.instance.pk is not None or self.has_changed()
 
+    @property
+    def withdraw_checked(self):
+        return self.is_bound and bool(self.data.get(self.add_prefix(WITHDRAW)))
+
+    @property
+    def withdrawal_requested(self):
+        """Whether this saved outcome is to be withdrawn: its "Ta bort utfallet" box is ticked,
+        or every field of the row was sent back empty (clearing a row means withdrawing it)."""
+        if not self.is_bound or self.instance.pk is None:
+            return False
+        if self.withdraw_checked:
+            return True
+        sent = [self.data.get(self.add_prefix(name)) for name in self.fields]
+        return all(value is not None and not str(value).strip() for value in sent)
+
+    def full_clean(self):
+        if not self.withdrawal_requested:
+            super().full_clean()
+            return
+        # A row being withdrawn is not checked as a figure; only whether it may go.
+        self._errors = forms.utils.ErrorDict()
+        self.cleaned_data = {}
+        if not self.may_withdraw:
+            self.add_error(None, _("Du får inte ta bort utfall. Be en samordnare om hjälp."))
+        else:
+            self.refuse_withdrawing_others_edits()
+
+    def refuse_withdrawing_others_edits(self):
+        for name, field in self.fields.items():
+            shown = self.data.get(self.add_initial_prefix(name))
+            if shown is None:
+                continue  # a client that sends no shown values withdraws what is stored
+            current = self.get_initial_for_field(field, name)
+            if isinstance(current, str):
+                current = field.to_python(current)
+            if field.has_changed(current, shown):
+                message = _(
+                    "Någon annan har ändrat utfallet efter att du öppnade sidan (nu: %(current)s)."
+                    " Ladda om sidan innan du tar bort det."
+                )
+                now = getattr(self.instance, name)
+                self.add_error(None, message % {"current": self.describe(name, now)})
+                return
+
+    @property
+    def anchor(self):
+        return self.prefix
+
+    @property
+    def row_label(self):
+        """ "Åtagande 2: Trafikkontroller", to name a row in the page's messages."""
+        return _("Åtagande %(number)s: %(indicator)s") % {
+            "number": self.indicator.commitment.order,
+            "indicator": self.indicator.name,
+        }
+
     def assessment(self, today, rest_of_year=()):
         """The year's status (of its figure, with its parts), or a part's progress toward it;
         `rest_of_year` holds the indicator's other outcomes of the year (followup.parts)."""
@@ -124,8 +187,21 @@ class OutcomeEntryForm(KeepsOthersEdits, forms.ModelForm):
     @property
     def figure(self):
         """(indicator, before, after) for the rule on published figures (publishing.py)."""
+        if self.withdrawal_requested:
+            return self.indicator, self.before, None
         after = (self.instance.value, self.instance.status_override)
         return self.indicator, self.before, after
+
+
+# The name of a row's "Ta bort utfallet" box, after the row's prefix.
+WITHDRAW = "ta_bort"
+# The name and value of the button that confirms the withdrawals the page asked about.
+CONFIRM_WITHDRAWAL = "bekrafta_borttagning"
+
+
+def withdrawal_key(withdrawing):
+    """The rows a confirmation is for, so that it never confirms rows the page did not name."""
+    return ",".join(sorted(str(form.indicator.pk) for form in withdrawing))
 
 
 class YearlyFollowUpForm(KeepsOthersEdits, forms.ModelForm):
@@ -156,9 +232,10 @@ def previous_label(indicator, previous_outcome, year):
     return "–"
 
 
-def build_forms(promise, year, part_of_year, data):
+def build_forms(promise, year, part_of_year, data, may_withdraw=False):
     """The page's forms, bound to `data` when posted: one per indicator, and the yearly
-    follow-up's form for the whole year (None for a tertial or quarter)."""
+    follow-up's form for the whole year (None for a tertial or quarter). `may_withdraw` is
+    whether the user may withdraw saved outcomes."""
     indicators = (
         Indicator.objects.filter(commitment__promise=promise)
         .select_related("commitment__theme", "commitment__promise")
@@ -187,6 +264,7 @@ def build_forms(promise, year, part_of_year, data):
                 instance=instance,
                 indicator=indicator,
                 previous_label=previous_label(indicator, previous, year),
+                may_withdraw=may_withdraw,
             )
         )
     if part_of_year != PartOfYear.YEAR:
@@ -201,14 +279,20 @@ def build_forms(promise, year, part_of_year, data):
 
 
 def save_all(rows, followup_form, user, corrections=None):
-    """Saves what changed, all or nothing; returns a message for the council member.
+    """Saves what changed and withdraws what is to be withdrawn, all or nothing; returns a
+    message for the council member.
 
     `corrections` (publishing.Corrections) are recorded with the save when published figures
-    change.
+    change or are withdrawn.
     """
-    changed = [form for form in rows if form.has_changed()]
+    withdrawn = [form for form in rows if form.withdrawal_requested]
+    changed = [form for form in rows if form not in withdrawn and form.has_changed()]
     followup_changed = followup_form is not None and followup_form.has_changed()
     with transaction.atomic():
+        for form in withdrawn:
+            outcome = form.instance
+            outcome._history_user = user  # the outcome's history keeps the deletion, and who
+            outcome.delete()
         for form in changed:
             outcome = form.save(commit=False)
             outcome.entered_by = user
@@ -217,9 +301,15 @@ def save_all(rows, followup_form, user, corrections=None):
             followup_form.save()
         if corrections:
             corrections.record(user)
-    if not changed and not followup_changed:
+    if not changed and not followup_changed and not withdrawn:
         return _("Inga ändringar att spara.")
     parts = []
+    if withdrawn:
+        count = len(withdrawn)
+        parts.append(
+            ngettext("Borttaget: %(count)s utfall.", "Borttaget: %(count)s utfall.", count)
+            % {"count": count}
+        )
     if changed:
         count = len(changed)
         parts.append(ngettext("Sparat: %(count)s utfall.", "Sparat: %(count)s utfall.", count))
@@ -238,6 +328,29 @@ def may_enter_outcomes(user):
     """Entering a year's figures, on the entry page or by import, adds and changes outcomes; the
     areas it may do so in are the admin's scoping (promises/scoping.py)."""
     return user.has_perm("followup.add_outcome") and user.has_perm("followup.change_outcome")
+
+
+def may_withdraw_outcomes(user):
+    """Withdrawing a figure entered by mistake, on the entry page, in the same areas."""
+    return may_enter_outcomes(user) and user.has_perm("followup.delete_outcome")
+
+
+def refusal_message(rows, followup_form):
+    """ "Inget sparades." and the rows to fix, each a link to its row on the page."""
+    to_fix = [(f"#{form.anchor}", form.row_label) for form in rows if form.is_bound and form.errors]
+    if followup_form is not None and followup_form.errors:
+        to_fix.insert(0, (f"#{followup_form.prefix}", _("Årsuppföljningen")))
+    if not to_fix:
+        return _("Inget sparades. Rätta de markerade fälten och spara igen.")
+    return format_html(
+        "{} {}",
+        ngettext(
+            "Inget sparades. Rätta raden och spara igen:",
+            "Inget sparades. Rätta raderna och spara igen:",
+            len(to_fix),
+        ),
+        format_html_join(", ", '<a href="{}">{}</a>', to_fix),
+    )
 
 
 def followup_entry_view(request, promise_id, year):
@@ -265,29 +378,47 @@ def followup_entry_view(request, promise_id, year):
         return redirect(request.path)
 
     data = request.POST if request.method == "POST" else None
+    may_withdraw = may_withdraw_outcomes(request.user)
     # Changing a figure the public has seen is allowed, but logged with a reason.
     figures = publishing.PublishedFigures(promise, year, part_of_year)
-    rows, followup_form = build_forms(promise, year, part_of_year, data)
+    rows, followup_form = build_forms(promise, year, part_of_year, data, may_withdraw)
     # Judged before validation, so a refused input never shows as the current status.
     today = timezone.localdate()
     rest = Outcome.objects.rest_of_year(promise, year, part_of_year)
     assessments = [form.assessment(today, rest.get(form.indicator.pk, ())) for form in rows]
+    to_confirm = []
     if data is not None:
         to_check = [form for form in rows if form.is_to_save]
         forms_valid = all([form.is_valid() for form in to_check])
+        followup_valid = followup_form is None or followup_form.is_valid()
+        withdrawing = [form for form in to_check if form.withdrawal_requested]
         corrections = None
         if forms_valid:
-            changed = [form.figure for form in to_check if form.has_changed()]
+            changed = [
+                form.figure for form in to_check if form.withdrawal_requested or form.has_changed()
+            ]
             try:
                 corrections = figures.corrections(changed, data.get("rattelse"))
             except ValidationError as error:
                 forms_valid = False
                 messages.error(request, " ".join(error.messages))
-        if forms_valid and (followup_form is None or followup_form.is_valid()):
+        confirmed = data.get(CONFIRM_WITHDRAWAL) == withdrawal_key(withdrawing)
+        if forms_valid and followup_valid and withdrawing and not confirmed:
+            # Nothing is withdrawn without a second, explicit yes (no script needed).
+            to_confirm = withdrawing
+            messages.warning(
+                request,
+                _(
+                    "Inget sparades ännu. Du håller på att ta bort utfall: bekräfta längst ned "
+                    "på sidan eller ångra."
+                ),
+            )
+        elif forms_valid and followup_valid:
             message = save_all(to_check, followup_form, request.user, corrections)
             messages.success(request, message)
             return redirect(request.get_full_path())
-        messages.error(request, _("Inget sparades. Rätta de markerade fälten och spara igen."))
+        else:
+            messages.error(request, refusal_message(rows, followup_form))
 
     context = {
         **admin.site.each_context(request),
@@ -298,6 +429,12 @@ def followup_entry_view(request, promise_id, year):
         "parts_of_year": PartOfYear.choices,
         "years": promise.years,
         "rows": list(zip(rows, assessments, strict=True)),
+        "may_withdraw": may_withdraw,
+        "to_confirm": [
+            (form, publishing.describe(form.indicator, *form.before)) for form in to_confirm
+        ],
+        "confirm_key": withdrawal_key(to_confirm),
+        "confirm_name": CONFIRM_WITHDRAWAL,
         "followup_form": followup_form,
         "change_url": change_url,
         "published": figures.published,

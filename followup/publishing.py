@@ -127,8 +127,9 @@ class PublishedFigures:
         """The corrections to record with the save, or None when no published figure changes.
 
         `figures` are (indicator, before, after) for the outcomes being saved, `before` and
-        `after` each a (value, status override) pair. Raises ValidationError when a published
-        figure changes and `reason` is empty; nothing has been saved then.
+        `after` each a (value, status override) pair (`after` None for a withdrawn outcome).
+        Raises ValidationError when a published figure changes and `reason` is empty; nothing has
+        been saved then.
         """
         if not self.published:
             return None
@@ -165,9 +166,22 @@ class Corrections:
 def describe_change(indicator, year, before, after):
     """ "Trafikkontroller 2021: 104 st → 120 st", or None when nothing changed.
 
-    `before` and `after` are (value, status override) pairs."""
+    `before` and `after` are (value, status override) pairs; `after` is None when the outcome
+    is withdrawn: "Utfallet 104 st för Trafikkontroller 2021 togs bort"."""
     if before == after:
         return None
+    if after is None:
+        value, override = before
+        if value is None and not override:  # a comment only
+            return _("Utfallet för %(indicator)s %(year)s togs bort") % {
+                "indicator": indicator.name,
+                "year": year,
+            }
+        return _("Utfallet %(value)s för %(indicator)s %(year)s togs bort") % {
+            "value": describe(indicator, value, override),
+            "indicator": indicator.name,
+            "year": year,
+        }
     return (
         f"{indicator.name} {year}: {describe(indicator, *before)} → {describe(indicator, *after)}"
     )

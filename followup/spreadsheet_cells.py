@@ -2,7 +2,7 @@
 commas, judgements and parts of the year by their Swedish or English names, text written back
 as it was before our exports defused it, and the commitments sheet of the yearly report."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from io import BytesIO
 
 import openpyxl
@@ -15,6 +15,7 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from followup.models import PartOfYear
 from followup.status import Override
+from promises.numbers import parse_number
 from promises.resources import FORMULA_STARTS, neutralise
 
 MAX_ROWS = 20_000
@@ -22,7 +23,7 @@ SHEET_NAMES = ("Åtaganden", "Commitments")
 
 
 class DecimalCommaWidget(widgets.Widget):
-    """A figure as a spreadsheet holds it: a number, or text such as "61,5" or "2 483"."""
+    """A figure as a spreadsheet holds it: a number, or text such as "61,5", "2 483" or "−3"."""
 
     def clean(self, value, row=None, **kwargs):
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -30,14 +31,15 @@ class DecimalCommaWidget(widgets.Widget):
         not_a_number = ValueError(_("”%(value)s” är inte ett tal.") % {"value": value})
         if isinstance(value, bool):
             raise not_a_number
-        text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        if isinstance(value, int | float | Decimal):
+            number = Decimal(str(value))
+            if not number.is_finite():
+                raise not_a_number
+            return number
         try:
-            number = Decimal(text)
-        except InvalidOperation:
+            return parse_number(value)  # read as the entry page reads it
+        except ValueError:
             raise not_a_number from None
-        if not number.is_finite():
-            raise not_a_number
-        return number
 
     def render(self, value, obj=None, **kwargs):
         return value

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.db import models
 
-from promises.numbers import strip_zeros
+from promises.numbers import parse_number, strip_zeros
 
 
 class DecimalInput(forms.TextInput):
@@ -24,6 +24,27 @@ class DecimalInput(forms.TextInput):
         return super().format_value(value)
 
 
+class NumberField(forms.DecimalField):
+    """A figure read as people type it (promises.numbers.parse_number): "1 234,5", "12 %", "−3".
+
+    Shown localized ("61,5") in a DecimalInput; read the same way whatever the page's language.
+    """
+
+    widget = DecimalInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_number(value)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
 class MultilineField(forms.CharField):
     """Free text whose line breaks compare equal whether a browser sent CRLF or LF."""
 
@@ -33,4 +54,6 @@ class MultilineField(forms.CharField):
 
 
 # For `formfield_overrides` of the admin classes that hold figures.
-LOCALIZED_DECIMALS = {models.DecimalField: {"localize": True, "widget": DecimalInput}}
+LOCALIZED_DECIMALS = {
+    models.DecimalField: {"localize": True, "widget": DecimalInput, "form_class": NumberField}
+}

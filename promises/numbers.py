@@ -1,5 +1,6 @@
 """Numbers as a Swedish reader expects them: "2 483", "61,5", "23,3"."""
 
+import re
 from decimal import Decimal
 
 from django.utils.formats import number_format
@@ -26,3 +27,25 @@ def format_signed(value):
         return ""
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
     return sign + format_number(abs(value))
+
+
+# Spaces people and spreadsheets put between thousands: space, no-break space, narrow no-break
+# space, thin space.
+GROUPING = str.maketrans("", "", " \u00a0\u202f\u2009")
+# A minus as word processors and phones type it: minus sign, en dash.
+MINUS = str.maketrans({"\u2212": "-", "\u2013": "-"})
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+def parse_number(text):
+    """A number as people type it, in any language of the site: "1 234,5", "1234.5", "12 %",
+    "−3" (a typographic minus). A comma or a point is the decimal separator, never a thousands
+    separator; spaces of any width group thousands. Raises ValueError for anything else, also
+    for "1.234,5", which could be read two ways."""
+    cleaned = str(text).strip().translate(GROUPING).translate(MINUS).removesuffix("%")
+    if cleaned.count(",") + cleaned.count(".") > 1:
+        raise ValueError(text)
+    cleaned = cleaned.replace(",", ".")
+    if not NUMBER.fullmatch(cleaned):
+        raise ValueError(text)
+    return Decimal(cleaned)
