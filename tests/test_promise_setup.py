@@ -8,7 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from promises.factories import AreaFactory, PartyFactory, PoliceFactory, ThemeFactory
+from promises.factories import (
+    AreaFactory,
+    MunicipalityPartyFactory,
+    PoliceFactory,
+    ThemeFactory,
+)
 from promises.models import Commitment, Indicator, Promise
 from promises.roles import grant
 
@@ -55,7 +60,7 @@ def setting_up(db):
     return {
         "area": area,
         "police": PoliceFactory(),
-        "council": PartyFactory(name="Norrby kommun", kind="municipality"),
+        "council": MunicipalityPartyFactory(name="Norrby kommun"),
         "theme": ThemeFactory(name="Trafik", slug="trafik"),
     }
 

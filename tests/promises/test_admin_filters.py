@@ -5,12 +5,12 @@ from django.urls import reverse
 
 from promises.factories import (
     CommitmentFactory,
-    PartyFactory,
+    MunicipalityPartyFactory,
     PromiseFactory,
     ThemeFactory,
     UserFactory,
 )
-from promises.models import Membership, Party
+from promises.models import Membership
 from promises.roles import grant
 
 CHANGELIST = reverse("admin:promises_commitment_changelist")
@@ -25,7 +25,7 @@ def two_areas(db):
         ("vasteras", "Västerås stad", "Trafik"),
     ]:
         promise = PromiseFactory(area__name=slug.title(), area__slug=slug)
-        party = PartyFactory(name=party, kind=Party.Kind.MUNICIPALITY)
+        party = MunicipalityPartyFactory(name=party)
         theme = ThemeFactory(name=theme)
         CommitmentFactory(promise=promise, theme=theme, parties=[party])
         areas[slug] = (promise.area, party, theme)
