@@ -12,7 +12,7 @@ from promises.factories import (
     AreaFactory,
     CommitmentFactory,
     IndicatorFactory,
-    PartyFactory,
+    MunicipalityPartyFactory,
     PoliceFactory,
     PromiseFactory,
     SignatoryFactory,
@@ -38,7 +38,7 @@ def promise(db):
         background="Lägesbild 2022",
     )
     SignatoryFactory(promise=old)
-    police, council = PoliceFactory(), PartyFactory(name="Norrby kommun", kind="municipality")
+    police, council = PoliceFactory(), MunicipalityPartyFactory(name="Norrby kommun")
     theme = ThemeFactory(name="Trafik", slug="trafik")
     traffic = CommitmentFactory(
         promise=old, order=1, title="Trafik", text="Minst 200 kontroller.", purpose="Färre olyckor",
