@@ -178,6 +178,20 @@ class YearSummary:
         )
         return text % {"met": self.met, "total": self.judged, "year": self.year}
 
+    @property
+    def in_progress_label(self):
+        """ "2 åtaganden pågår: året är inte slut", so that a year still running does not read
+        as "0 av 3 uppfyllda" alone; "" when none is in progress."""
+        count = self.counts[status.Status.IN_PROGRESS]
+        if not count:
+            return ""
+        text = ngettext(
+            "%(count)s åtagande pågår: året är inte slut",
+            "%(count)s åtaganden pågår: året är inte slut",
+            count,
+        )
+        return text % {"count": count}
+
 
 @dataclass
 class PromiseReport:

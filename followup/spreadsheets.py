@@ -80,6 +80,7 @@ def row_values(promise, commitment, indicator, row):
         "outcome_basis_code": figure.basis,
         "change": change.absolute if change else None,
         "change_percent": change.percent if change else None,
+        "change_in_points": bool(change and change.in_points),
         "progress": assessment.progress,
         "status": assessment.status,
         "comment": outcome.comment if outcome else "",

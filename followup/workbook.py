@@ -26,6 +26,14 @@ STATUS_FILLS = {
     Status.IN_PROGRESS: "FFEB9C",
     Status.NOT_REPORTED: "D9D9D9",
 }
+
+
+def points_format():
+    """Excel's number format of a change in percentage points, with its unit."""
+    unit = _("procentenheter")
+    return f'+#,##0.0# "{unit}";-#,##0.0# "{unit}";0 "{unit}"'
+
+
 NUMBER_COLUMNS = {"target", "baseline", "outcome", "change"}
 SHARE_COLUMNS = {"progress", "change_percent"}
 WIDE_TEXT = {"commitment", "indicator", "comment", "override_reason", "summary"}
@@ -96,14 +104,25 @@ def summary_sheet(sheet, promise_reports, year):
 def commitment_sheet(sheet, promise_reports, year):
     keys = [key for key, _header in spreadsheets.COLUMNS]
     rows = []
+    in_points = []  # the rows whose change is in percentage points
     for report in promise_reports:
         for values in spreadsheets.indicator_rows(report, year):
+            in_points.append(values["change_in_points"])
             values["status"] = str(Status(values["status"]).label)
             for key in SHARE_COLUMNS:  # percent figures become shares for Excel's % format
                 if values[key] is not None:
                     values[key] /= 100
             rows.append([values[key] for key in keys])
     write_table(sheet, spreadsheets.headers(), rows, keys=keys)
+    change_column = keys.index("change") + 1
+    for row_number, points in enumerate(in_points, start=2):
+        cell = sheet.cell(row=row_number, column=change_column)
+        if points and cell.value is not None:  # "−1,4" of a percentage reads as −1,4 %
+            cell.number_format = points_format()
+            letter = get_column_letter(change_column)
+            wide_enough = len(f"{cell.value} {_('procentenheter')}") + 3
+            width = sheet.column_dimensions[letter].width or 0
+            sheet.column_dimensions[letter].width = max(width, wide_enough)
     status_column = keys.index("status") + 1
     labels = {str(status.label): status for status in Status}
     for (cell,) in sheet.iter_rows(min_row=2, min_col=status_column, max_col=status_column):

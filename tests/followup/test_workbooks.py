@@ -167,3 +167,23 @@ def test_the_councils_copy_is_never_kept_in_a_shared_cache(client, django_user_m
     assert "private" not in client.get(URL).get("Cache-Control", "")
     client.force_login(django_user_model.objects.create_user("r", password="x", is_staff=True))
     assert "private" in client.get(URL)["Cache-Control"]
+
+
+def test_a_percentage_change_in_the_workbook_carries_its_unit_percentage_points(client, db):
+    """ "-1.4" beside the unit "%" reads as a relative change of −1,4 %."""
+    from followup import demo as second_demo
+
+    example = second_demo.load()
+    url = f"{example.get_absolute_url()}rapport/2025.xlsx"
+    sheet = open_workbook(client.get(url))["Åtaganden"]
+    header = [cell.value for cell in sheet[1]]
+    change = header.index("Förändring")
+    formats = {
+        row[header.index("Indikator")].value: row[change] for row in sheet.iter_rows(min_row=2)
+    }
+    share = formats["Andel som känner sig otrygga ute sent en kväll"]
+    assert share.value == pytest.approx(-1.4)
+    assert '"procentenheter"' in share.number_format
+    assert "procentenheter" not in formats["Fotpatruller i kommunernas centrum"].number_format
+    column = share.column_letter
+    assert sheet.column_dimensions[column].width >= len("-1.4 procentenheter")  # not "###"

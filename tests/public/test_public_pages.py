@@ -266,3 +266,24 @@ def test_a_council_member_sees_only_their_own_areas_drafts(council_client, demo,
     assert council_client.get("/vasteras/2022-2023/").status_code == 404
     assert "Hemlig" not in council_client.get("/loften/").text
     assert "Västerås" not in council_client.get("/radet/").text
+
+
+def test_a_year_still_running_says_so_beside_its_met_count(client, make_indicator):
+    """ "0 av 1 åtaganden uppfyllda" alone reads as a failure while the year is not over."""
+    from django.utils import timezone
+
+    from followup.factories import YearlyFollowUpFactory
+    from promises.models import PublicationState
+
+    this_year = timezone.localdate().year
+    fires = make_indicator(
+        start_year=this_year, end_year=this_year + 1, rule="at_least", target_value=200
+    )
+    promise = fires.commitment.promise
+    Promise.objects.filter(pk=promise.pk).update(state=PublicationState.PUBLISHED)
+    YearlyFollowUpFactory(promise=promise, year=this_year, published=True)
+    Outcome.objects.create(indicator=fires, year=this_year, part_of_year="q1", value=12)
+    page = client.get(promise.get_absolute_url()).text
+    assert f"0 av 1 åtagande uppfyllt {this_year}" in page
+    assert "1 åtagande pågår: året är inte slut" in page
+    assert "pågår: året är inte slut" not in client.get(PROMISE_URL).text
