@@ -143,30 +143,11 @@ def can_be_met_early(indicator, figure):
     return figure.basis != Basis.PARTS_LATEST
 
 
-def is_lost_early(indicator, figure):
-    """Not met before the year ends only where it cannot be won back: a limit from above ("at
-    most", "decrease") already passed by counts that only add up (summed parts, none negative).
-    22 fires after Q2 against "at most 20" is not met, however the rest of the year goes."""
-    if indicator.rule not in LIMIT_FROM_ABOVE_RULES or figure.value is None:
-        return False
-    if figure.basis != Basis.PARTS_SUM or any(o.value < 0 for o in figure.made_of):
-        return False
-    return status.target_met(indicator, figure.value) is False
-
-
-LIMIT_FROM_ABOVE_RULES = {Indicator.Rule.AT_MOST, Indicator.Rule.DECREASE}
-
-
 def assess_year(indicator, figure, year, today):
     """The year's status, judged on its figure (entered or made of parts)."""
     ends_on = datetime.date(year, 12, 31)
     return status.assess(
-        indicator,
-        figure,
-        ends_on,
-        today,
-        early_met=can_be_met_early(indicator, figure),
-        ongoing=False if is_lost_early(indicator, figure) else None,
+        indicator, figure, ends_on, today, early_met=can_be_met_early(indicator, figure)
     )
 
 
@@ -190,7 +171,7 @@ def assess_part(indicator, outcome, earlier, today):
     same year's other parts (any order; later parts are ignored). The figure judged is
     cumulative for summed rules, the part's own for the latest-part rule. Only the year's last
     part, once the year has ended, can be "not met": before that a part is in progress, or met
-    where that cannot be lost, or not met where a limit is already passed (`is_lost_early`).
+    where that cannot be lost.
     """
     order = scheme([outcome, *earlier])
     position = order.index(outcome.part_of_year)
@@ -205,7 +186,7 @@ def assess_part(indicator, outcome, earlier, today):
     else:
         value, basis, made_of = combine(indicator.parts_rule, [*before, outcome])
         figure = YearFigure(value, basis, outcome, made_of=made_of)
-        ongoing = (today <= year_end or not is_last) and not is_lost_early(indicator, figure)
+        ongoing = today <= year_end or not is_last
     assessment = status.assess(
         indicator,
         figure,

@@ -254,25 +254,3 @@ def test_clean_fills_in_the_way_that_suits_the_kind():
     candidate = indicator(kind="percent")
     candidate.clean()
     assert candidate.year_from_parts == "latest"
-
-
-def test_an_at_most_limit_passed_by_summed_parts_is_not_met_before_the_year_ends():
-    """22 car fires after Q2 against "at most 20": no later quarter can bring the sum back."""
-    fires = indicator("at_most", "20")
-    q1, q2 = out("q1", 12), out("q2", 10)
-    figure = year_figure(fires, [q1, q2])
-    assert assess_year(fires, figure, 2023, DURING).status == Status.NOT_MET
-    assert assess_part(fires, q2, [q1], DURING).status == Status.NOT_MET
-    # Still under the limit after Q1: in progress, as a part never fails before it has to.
-    assert assess_part(fires, q1, [q2], DURING).status == Status.IN_PROGRESS
-    within = year_figure(fires, [out("q1", 8), out("q2", 9)])
-    assert assess_year(fires, within, 2023, DURING).status == Status.IN_PROGRESS
-
-
-def test_a_decrease_passed_by_summed_parts_is_not_met_early_but_a_latest_share_can_recover():
-    crimes = indicator("decrease", None, baseline="100")
-    figure = year_figure(crimes, [out("t1", 60), out("t2", 45)])
-    assert assess_year(crimes, figure, 2023, DURING).status == Status.NOT_MET
-    share = indicator("at_most", "20", kind="percent")
-    figure = year_figure(share, [out("t1", 30)])
-    assert assess_year(share, figure, 2023, DURING).status == Status.IN_PROGRESS
