@@ -254,3 +254,15 @@ def test_clean_fills_in_the_way_that_suits_the_kind():
     candidate = indicator(kind="percent")
     candidate.clean()
     assert candidate.year_from_parts == "latest"
+
+
+def test_a_limit_passed_by_summed_parts_is_still_in_progress_until_the_year_ends():
+    # The rule: a part is never judged "not met" before the year has ended, even when
+    # a summed count has already passed an "at most" limit; the year judges it once over.
+    at_most = indicator("at_most", "5")
+    parts = [out("t1", 4), out("t2", 3)]
+    assert assess_year(at_most, year_figure(at_most, parts), 2023, DURING).status == (
+        Status.IN_PROGRESS
+    )
+    assert assess_part(at_most, parts[1], [parts[0]], DURING).status == Status.IN_PROGRESS
+    assert assess_year(at_most, year_figure(at_most, parts), 2023, AFTER).status == Status.NOT_MET
