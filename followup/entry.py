@@ -222,9 +222,19 @@ class YearlyFollowUpForm(KeepsOthersEdits, forms.ModelForm):
         self.remember_shown_values()
 
 
-def previous_label(indicator, previous_outcome, year):
-    if previous_outcome is not None:
+def previous_label(indicator, previous_outcome, year, previous_parts=()):
+    """The figure beside the entry field: the same part of last year, or last year's figure,
+    made of its tertials or quarters when no full-year figure was entered ("124 st (summa av
+    T1–T3)")."""
+    if previous_outcome is not None and previous_outcome.value is not None:
         return indicator.format_value(previous_outcome.value)
+    if previous_parts:
+        figure = parts.year_figure(indicator, previous_parts)
+        if figure.value is not None:
+            return _("%(value)s (%(basis)s)") % {
+                "value": indicator.format_value(figure.value),
+                "basis": figure.basis_label,
+            }
     if indicator.baseline_value is not None and indicator.baseline_year == year - 1:
         return _("%(value)s (utgångsvärde)") % {
             "value": indicator.format_value(indicator.baseline_value)
@@ -250,6 +260,12 @@ def build_forms(promise, year, part_of_year, data, may_withdraw=False):
             part_of_year=part_of_year,
         )
     }
+    previous_parts = {}  # last year's tertials and quarters, which make last year's figure
+    if part_of_year == PartOfYear.YEAR:
+        for outcome in Outcome.objects.filter(
+            indicator__commitment__promise=promise, year=year - 1
+        ).exclude(part_of_year=PartOfYear.YEAR):
+            previous_parts.setdefault(outcome.indicator_id, []).append(outcome)
     rows = []
     for indicator in indicators:
         instance = outcomes.get((indicator.pk, year))
@@ -263,7 +279,9 @@ def build_forms(promise, year, part_of_year, data, may_withdraw=False):
                 prefix=f"indikator-{indicator.pk}",
                 instance=instance,
                 indicator=indicator,
-                previous_label=previous_label(indicator, previous, year),
+                previous_label=previous_label(
+                    indicator, previous, year, previous_parts.get(indicator.pk, ())
+                ),
                 may_withdraw=may_withdraw,
             )
         )
