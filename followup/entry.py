@@ -242,6 +242,40 @@ def previous_label(indicator, previous_outcome, year, previous_parts=()):
     return "–"
 
 
+def carry_done_earlier(promise, year, rows, assessments, rest, today):
+    """A one-off done in an earlier year of the promise shows as done on a later year's page,
+    with the year it was done (as on the public page), so that nobody enters it again. Sets
+    `done_label` ("genomfört 2025") on such a row's form; returns the assessments."""
+    one_offs = [form for form in rows if form.indicator.rule == Indicator.Rule.DONE]
+    if not one_offs:
+        return assessments
+    earlier = {}
+    for outcome in Outcome.objects.filter(
+        indicator__in=[form.indicator for form in one_offs],
+        year__gte=promise.start_year,
+        year__lt=year,
+    ):
+        earlier.setdefault((outcome.indicator_id, outcome.year), []).append(outcome)
+    result = list(assessments)
+    for index, form in enumerate(rows):
+        if form not in one_offs:
+            continue
+        indicator = form.indicator
+        years = []
+        for earlier_year in range(promise.start_year, year):
+            figure = parts.year_figure(indicator, earlier.get((indicator.pk, earlier_year), []))
+            assessment = parts.assess_year(indicator, figure, earlier_year, today)
+            done = parts.carried(indicator, figure, years)
+            years.append((earlier_year, done[1] if done else assessment))
+        saved = [form.instance] if form.instance.pk else []
+        figure = parts.year_figure(indicator, [*saved, *rest.get(indicator.pk, ())])
+        done = parts.carried(indicator, figure, years)
+        if done is not None:
+            form.done_label = done[0].basis_label
+            result[index] = done[1]
+    return result
+
+
 def build_forms(promise, year, part_of_year, data, may_withdraw=False):
     """The page's forms, bound to `data` when posted: one per indicator, and the yearly
     follow-up's form for the whole year (None for a tertial or quarter). `may_withdraw` is
@@ -404,6 +438,8 @@ def followup_entry_view(request, promise_id, year):
     today = timezone.localdate()
     rest = Outcome.objects.rest_of_year(promise, year, part_of_year)
     assessments = [form.assessment(today, rest.get(form.indicator.pk, ())) for form in rows]
+    if part_of_year == PartOfYear.YEAR:
+        assessments = carry_done_earlier(promise, year, rows, assessments, rest, today)
     to_confirm = []
     if data is not None:
         to_check = [form for form in rows if form.is_to_save]
