@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from promises.factories import AreaFactory, PartyFactory, PoliceFactory, ThemeFactory
-from promises.models import Commitment, Indicator, Promise
+from promises.models import Commitment, Indicator, Municipality, Promise
 from promises.roles import grant
 
 ADD = reverse("admin:promises_promise_add")
@@ -55,7 +55,11 @@ def setting_up(db):
     return {
         "area": area,
         "police": PoliceFactory(),
-        "council": PartyFactory(name="Norrby kommun", kind="municipality"),
+        "council": PartyFactory(
+            name="Norrtälje kommun",
+            kind="municipality",
+            municipality=Municipality.objects.get(code="0188"),
+        ),
         "theme": ThemeFactory(name="Trafik", slug="trafik"),
     }
 
