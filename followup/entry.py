@@ -222,14 +222,58 @@ class YearlyFollowUpForm(KeepsOthersEdits, forms.ModelForm):
         self.remember_shown_values()
 
 
-def previous_label(indicator, previous_outcome, year):
-    if previous_outcome is not None:
+def previous_label(indicator, previous_outcome, year, previous_parts=()):
+    """The figure beside the entry field: the same part of last year, or last year's figure,
+    made of its tertials or quarters when no full-year figure was entered ("124 st (summa av
+    T1–T3)")."""
+    if previous_outcome is not None and previous_outcome.value is not None:
         return indicator.format_value(previous_outcome.value)
+    if previous_parts:
+        figure = parts.year_figure(indicator, previous_parts)
+        if figure.value is not None:
+            return _("%(value)s (%(basis)s)") % {
+                "value": indicator.format_value(figure.value),
+                "basis": figure.basis_label,
+            }
     if indicator.baseline_value is not None and indicator.baseline_year == year - 1:
         return _("%(value)s (utgångsvärde)") % {
             "value": indicator.format_value(indicator.baseline_value)
         }
     return "–"
+
+
+def carry_done_earlier(promise, year, rows, assessments, rest, today):
+    """A one-off done in an earlier year of the promise shows as done on a later year's page,
+    with the year it was done (as on the public page), so that nobody enters it again. Sets
+    `done_label` ("genomfört 2025") on such a row's form; returns the assessments."""
+    one_offs = [form for form in rows if form.indicator.rule == Indicator.Rule.DONE]
+    if not one_offs:
+        return assessments
+    earlier = {}
+    for outcome in Outcome.objects.filter(
+        indicator__in=[form.indicator for form in one_offs],
+        year__gte=promise.start_year,
+        year__lt=year,
+    ):
+        earlier.setdefault((outcome.indicator_id, outcome.year), []).append(outcome)
+    result = list(assessments)
+    for index, form in enumerate(rows):
+        if form not in one_offs:
+            continue
+        indicator = form.indicator
+        years = []
+        for earlier_year in range(promise.start_year, year):
+            figure = parts.year_figure(indicator, earlier.get((indicator.pk, earlier_year), []))
+            assessment = parts.assess_year(indicator, figure, earlier_year, today)
+            done = parts.carried(indicator, figure, years)
+            years.append((earlier_year, done[1] if done else assessment))
+        saved = [form.instance] if form.instance.pk else []
+        figure = parts.year_figure(indicator, [*saved, *rest.get(indicator.pk, ())])
+        done = parts.carried(indicator, figure, years)
+        if done is not None:
+            form.done_label = done[0].basis_label
+            result[index] = done[1]
+    return result
 
 
 def build_forms(promise, year, part_of_year, data, may_withdraw=False):
@@ -250,6 +294,12 @@ def build_forms(promise, year, part_of_year, data, may_withdraw=False):
             part_of_year=part_of_year,
         )
     }
+    previous_parts = {}  # last year's tertials and quarters, which make last year's figure
+    if part_of_year == PartOfYear.YEAR:
+        for outcome in Outcome.objects.filter(
+            indicator__commitment__promise=promise, year=year - 1
+        ).exclude(part_of_year=PartOfYear.YEAR):
+            previous_parts.setdefault(outcome.indicator_id, []).append(outcome)
     rows = []
     for indicator in indicators:
         instance = outcomes.get((indicator.pk, year))
@@ -263,7 +313,9 @@ def build_forms(promise, year, part_of_year, data, may_withdraw=False):
                 prefix=f"indikator-{indicator.pk}",
                 instance=instance,
                 indicator=indicator,
-                previous_label=previous_label(indicator, previous, year),
+                previous_label=previous_label(
+                    indicator, previous, year, previous_parts.get(indicator.pk, ())
+                ),
                 may_withdraw=may_withdraw,
             )
         )
@@ -386,6 +438,8 @@ def followup_entry_view(request, promise_id, year):
     today = timezone.localdate()
     rest = Outcome.objects.rest_of_year(promise, year, part_of_year)
     assessments = [form.assessment(today, rest.get(form.indicator.pk, ())) for form in rows]
+    if part_of_year == PartOfYear.YEAR:
+        assessments = carry_done_earlier(promise, year, rows, assessments, rest, today)
     to_confirm = []
     if data is not None:
         to_check = [form for form in rows if form.is_to_save]

@@ -108,20 +108,29 @@ class PublishedFigures:
     with a reason, and every such change is recorded as a Correction (a rättelse on the public
     pages). The admin's outcome form, the follow-up entry page and the import all ask here.
 
-    Only the whole year's figures of a published follow-up are published; interim (tertial and
-    quarter) figures never are. `year_published` is whether the year's follow-up is published,
-    for a caller that already knows (an import reads it once per file, see `published_years`).
+    The tertials and quarters of a published year are published too: they make the year's
+    figure when no full-year figure was entered ("124 st, summa av T1–T3"), and the public page
+    shows them. `year_published` is whether the year's follow-up is published, for a caller that
+    already knows (an import reads it once per file, see `published_years`).
     """
 
     def __init__(self, promise, year, part_of_year=PartOfYear.YEAR, year_published=None):
         self.promise = promise
         self.year = year
-        if part_of_year != PartOfYear.YEAR:
-            self.published = False
-        elif year_published is None:
+        self.part_of_year = part_of_year
+        if year_published is None:
             self.published = is_published_year(promise, year)
         else:
             self.published = year_published
+
+    @property
+    def when(self):
+        """ "2025", or "2025 T3" for a part of the year, as a correction names it."""
+        if self.part_of_year == PartOfYear.YEAR:
+            return self.year
+        from followup.parts import SHORT
+
+        return f"{self.year} {SHORT[self.part_of_year]}"
 
     def corrections(self, figures, reason):
         """The corrections to record with the save, or None when no published figure changes.
@@ -136,7 +145,7 @@ class PublishedFigures:
         changes = [
             change
             for indicator, before, after in figures
-            if (change := describe_change(indicator, self.year, before, after))
+            if (change := describe_change(indicator, self.when, before, after))
         ]
         if not changes:
             return None

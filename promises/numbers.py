@@ -34,6 +34,7 @@ def format_signed(value):
 GROUPING = str.maketrans("", "", " \u00a0\u202f\u2009")
 # A minus as word processors and phones type it: minus sign, en dash.
 MINUS = str.maketrans({"\u2212": "-", "\u2013": "-"})
+SPACES = " \u00a0\u202f\u2009"
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
@@ -42,10 +43,25 @@ def parse_number(text):
     "−3" (a typographic minus). A comma or a point is the decimal separator, never a thousands
     separator; spaces of any width group thousands. Raises ValueError for anything else, also
     for "1.234,5", which could be read two ways."""
-    cleaned = str(text).strip().translate(GROUPING).translate(MINUS).removesuffix("%")
+    typed = str(text).strip().translate(MINUS).removesuffix("%").rstrip(SPACES)
+    if not groups_thousands(typed):
+        raise ValueError(text)  # "1 2" or "12 34" is a slip of the finger, not twelve
+    cleaned = typed.translate(GROUPING)
     if cleaned.count(",") + cleaned.count(".") > 1:
         raise ValueError(text)
     cleaned = cleaned.replace(",", ".")
     if not NUMBER.fullmatch(cleaned):
         raise ValueError(text)
     return Decimal(cleaned)
+
+
+def groups_thousands(typed):
+    """Whether the spaces in a typed number only group its whole part in thousands: "1 234"
+    and "12 345 678,5" do, "1 2", "12 34" and "1,2 3" do not."""
+    whole, _separator, fraction = (*re.split(r"([.,])", typed.lstrip("+-"), maxsplit=1), "", "")[:3]
+    if any(space in fraction for space in SPACES):
+        return False
+    groups = re.split(f"[{SPACES}]", whole)
+    if len(groups) == 1:
+        return True
+    return 1 <= len(groups[0]) <= 3 and all(len(group) == 3 for group in groups[1:])

@@ -7,6 +7,7 @@ from django.utils.functional import Promise as LazyText
 from django.utils.text import capfirst
 from import_export import admin as import_export_admin
 from import_export import fields, resources, widgets
+from import_export.forms import SelectableFieldsExportForm
 
 from promises.models import Area, Commitment, Indicator, Municipality, Party, Promise, Theme
 
@@ -145,9 +146,20 @@ class SafeExportQueryset:
             raise Http404 from error
 
 
+class HeaderNamedExportForm(SelectableFieldsExportForm):
+    """The export page's checkboxes named as the file's columns ("Åtagandets nummer"), not as
+    code names title-cased ("Commitment Number")."""
+
+    def _get_field_label(self, resource, field_name):
+        field = resource.fields.get(field_name)
+        if field is not None and issubclass(resource, SpreadsheetResource):
+            return capfirst(str(resource().header(field)))
+        return super()._get_field_label(resource, field_name)
+
+
 class ExportMixin(SafeExportQueryset, import_export_admin.ExportMixin):
-    pass
+    export_form_class = HeaderNamedExportForm
 
 
 class ImportExportMixin(SafeExportQueryset, import_export_admin.ImportExportMixin):
-    pass
+    export_form_class = HeaderNamedExportForm

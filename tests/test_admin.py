@@ -99,6 +99,16 @@ def test_every_model_offers_an_export_in_swedish(admin_client, demo, model):
     assert admin_client.get(admin_url(model, "export")).status_code == 200
 
 
+def test_the_export_page_names_the_columns_as_the_file_does(admin_client, demo):
+    """The checkboxes of the outcome export read "Åtagande nr", as the file's header does, not
+    the code name "Commitment Number"."""
+    page = admin_client.get(reverse("admin:followup_outcome_export")).text
+    for header in ("Område", "År", "Åtagande nr", "Indikator nr", "Del av året", "Utfall"):
+        assert f"> {header}</label>" in page or f">{header}</label>" in page, header
+    assert "Commitment Number" not in page
+    assert "Override Reason" not in page
+
+
 def test_outcomes_offer_an_import(admin_client, demo):
     assert "Importera" in admin_client.get(reverse("admin:followup_outcome_changelist")).text
     page = admin_client.get(reverse("admin:followup_outcome_import")).text

@@ -8,13 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from promises.factories import (
-    AreaFactory,
-    MunicipalityPartyFactory,
-    PoliceFactory,
-    ThemeFactory,
-)
-from promises.models import Commitment, Indicator, Promise
+from promises.factories import AreaFactory, PartyFactory, PoliceFactory, ThemeFactory
+from promises.models import Commitment, Indicator, Municipality, Promise
 from promises.roles import grant
 
 ADD = reverse("admin:promises_promise_add")
@@ -60,7 +55,11 @@ def setting_up(db):
     return {
         "area": area,
         "police": PoliceFactory(),
-        "council": MunicipalityPartyFactory(name="Norrby kommun"),
+        "council": PartyFactory(
+            name="Norrtälje kommun",
+            kind="municipality",
+            municipality=Municipality.objects.get(code="0188"),
+        ),
         "theme": ThemeFactory(name="Trafik", slug="trafik"),
     }
 

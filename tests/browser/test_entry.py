@@ -85,3 +85,23 @@ def test_a_council_member_withdraws_a_figure_after_confirming(page, django_user_
     assert not Outcome.objects.filter(indicator=indicator).exists()
     page.goto("/eskilstuna/2021/")
     expect(page.get_by_text("Kontrollerna var inte mopedkontroller.")).to_be_visible()
+
+
+def test_the_entry_table_fits_1280_px_with_a_percentage_change_shown(page, django_user_model):
+    """The last column ("Bedömning nu", with "28,2 % → 61,5 %: +33,3 procentenheter") is not
+    pushed out of sight behind a horizontal scroll at 1 280 px."""
+    promise = Promise.objects.get(area__slug="eskilstuna")
+    commitment = promise.commitments.get(order=3)
+    survey = commitment.indicators.create(
+        name="Andel som känner sig otrygga ute sent en kväll", unit="%", kind="percent",
+        rule="decrease", baseline_value=Decimal("28.2"), baseline_year=2020, order=8,
+    )  # fmt: skip
+    Outcome.objects.create(indicator=survey, year=2021, value=Decimal("61.5"))
+    log_in_as_council_member(page, django_user_model, promise.area)
+    page.goto(f"/admin/promises/promise/{promise.pk}/uppfoljning/2021/")
+    expect(page.locator(f"#indikator-{survey.pk}")).to_contain_text("procentenheter")
+    overflow = page.evaluate(
+        "() => { const wrap = document.querySelector('.followup-table-wrap');"
+        " return wrap.scrollWidth - wrap.clientWidth; }"
+    )
+    assert overflow <= 0

@@ -73,3 +73,22 @@ def test_the_import_preview_fits_1280_px_without_sideways_scrolling(page, django
     expect(page.get_by_role("button", name="Bekräfta import")).to_be_visible()
     expect(page.get_by_role("cell", name="Ändras").first).to_be_visible()
     assert page_width(page) <= 1280
+
+
+def test_the_outcome_column_is_in_sight_at_1280_px_without_scrolling_the_table(
+    page, django_user_model
+):
+    """What an import changes ("104 → 110") is read without scrolling the table sideways: the
+    columns before "Utfall" wrap at words, and the long texts come after it."""
+    log_in(page, django_user_model)
+    area = "Lokalpolisområde Fagersta med en lång exempelrad"
+    rows = [
+        [area, "2025–2026", 2025, 2, 1, "Tertial 3 (sep–dec)",
+         "Fotpatruller i kommunernas centrum under kvällar och helger", 44, LONG_COMMENT, "", ""],
+    ]  # fmt: skip
+    upload(page, workbook(rows))
+    header = page.get_by_role("columnheader", name="Utfall", exact=True)
+    expect(header).to_be_attached()
+    region = page.get_by_role("region", name="Filens rader")
+    right = region.evaluate("box => box.getBoundingClientRect().right")
+    assert header.evaluate("th => th.getBoundingClientRect().right") <= right

@@ -282,3 +282,28 @@ def test_figures_shown_in_english_are_read_back_unchanged(admin_client, rows):
     response = admin_client.post(entry_url(promise, 2023), data, follow=True)
     assert "No changes to save." in response.text
     assert sorted(Outcome.objects.values_list("value", flat=True)) == [Decimal("61.5"), 1234]
+
+
+def test_last_years_figure_made_of_its_tertials_is_shown_beside_the_field(admin_client, rows):
+    """A count reported per tertial in 2023 has a 2023 figure (their sum): the 2024 page shows it
+    as last year's figure instead of "–"."""
+    promise, (controls, done, survey, notes) = rows
+    for part, value in (("t1", 40), ("t2", 50), ("t3", 34)):
+        Outcome.objects.create(indicator=controls, year=2023, part_of_year=part, value=value)
+    Outcome.objects.create(indicator=survey, year=2023, part_of_year="t1", value=Decimal("61.5"))
+    page = admin_client.get(entry_url(promise, 2024)).text
+    assert '<td class="previous">124 st (summa av T1–T3)</td>' in page
+    assert '<td class="previous">61,5 % (senaste: T1)</td>' in page
+
+
+def test_a_one_off_done_last_year_shows_done_on_this_years_entry_page(admin_client, rows):
+    """A plan drawn up in 2023 is not "Pågående" with an empty field in 2024, which would
+    invite the council to enter it again: it is done, with the year it was done."""
+    promise, (controls, done, survey, notes) = rows
+    Outcome.objects.create(indicator=done, year=2023, value=1)
+    page = admin_client.get(entry_url(promise, 2024)).text
+    row = page.split(f'<tr id="indikator-{done.pk}"')[1].split("</tr>")[0]
+    assert 'class="status status-met"' in row
+    assert "<div>genomfört 2023</div>" in row
+    other = page.split(f'<tr id="indikator-{controls.pk}"')[1].split("</tr>")[0]
+    assert "<div>genomfört" not in other

@@ -237,6 +237,26 @@ def test_a_published_figure_changed_without_a_reason_is_refused(admin_client, de
     assert "confirm_form" not in response.context
 
 
+def test_a_tertial_of_a_published_year_is_corrected_with_a_reason_too(admin_client, demo):
+    """The tertials make the published year's figure (their sum) and are shown publicly: a
+    changed one is refused without a reason, and with one it is recorded as a correction."""
+    posts = Indicator.objects.get(commitment__promise=demo, commitment__order=4)
+    Outcome.objects.filter(indicator=posts, year=2021).delete()
+    Outcome.objects.create(indicator=posts, year=2021, part_of_year="t3", value=41)
+    header = [*HEADER[:5], "Del av året", "Utfall", "Skäl till rättelse"]
+    row = ["Eskilstuna kommun", "2021", 2021, 4, 1, "Tertial 3 (sep–dec)", 44]
+    response = upload(admin_client, xlsx([[*row, ""]], header=header))
+    assert "Siffran är publicerad: skriv skälet i kolumnen ”Skäl till rättelse”." in response.text
+    assert "confirm_form" not in response.context
+    confirm(admin_client, upload(admin_client, xlsx([[*row, "T3 räknades fel"]], header=header)))
+    assert Outcome.objects.get(indicator=posts, part_of_year="t3").value == 44
+    correction = Correction.objects.get()
+    assert correction.change == (
+        "Inlägg på Polisen Eskilstunas sociala medier 2021 T3: 41 st → 44 st"
+    )
+    assert correction.reason == "T3 räknades fel"
+
+
 def test_corrections_of_many_published_figures_are_written_at_once(admin_client, demo):
     book = load_workbook(BytesIO(admin_client.get("/eskilstuna/2021/rapport/2021.xlsx").content))
     sheet = book["Åtaganden"]

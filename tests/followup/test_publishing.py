@@ -135,7 +135,7 @@ def test_the_outcome_admin_also_asks_for_a_reason_to_change_a_published_figure(a
     assert Correction.objects.get().reason == "En kontroll till hittades"
 
 
-def test_only_a_changed_whole_year_figure_of_a_published_follow_up_needs_a_reason(demo):
+def test_only_a_changed_figure_of_a_published_follow_up_needs_a_reason(demo):
     """The rule the admin, the entry page and the import share (followup/publishing.py)."""
     posts = demo.commitments.get(order=4).indicators.get()
     changed = [(posts, (Decimal(136), ""), (Decimal(140), ""))]
@@ -145,9 +145,17 @@ def test_only_a_changed_whole_year_figure_of_a_published_follow_up_needs_a_reaso
         whole_year.corrections(changed, "  ")
     unchanged = [(posts, (Decimal(136), ""), (Decimal(136), ""))]
     assert whole_year.corrections(unchanged, "") is None
-    # Interim figures are never published, so they change freely.
-    assert not PublishedFigures(demo, 2021, PartOfYear.T1).published
-    assert PublishedFigures(demo, 2021, PartOfYear.T1).corrections(changed, "") is None
+    # A tertial or quarter of a published year makes the year's published figure when no
+    # full-year figure was entered, and is shown publicly: it changes with a reason too, and the
+    # correction names the part.
+    tertial = PublishedFigures(demo, 2021, PartOfYear.T1)
+    assert tertial.published
+    with pytest.raises(ValidationError, match="skriv skälet till rättelsen"):
+        tertial.corrections(changed, "")
+    assert tertial.corrections(changed, "Räknat fel").changes == [
+        "Inlägg på Polisen Eskilstunas sociala medier 2021 T1: 136 st → 140 st"
+    ]
+    assert not PublishedFigures(demo, 2022, PartOfYear.T1).published
     corrections = whole_year.corrections(changed, " Fyra inlägg räknades inte ")
     assert corrections.changes == [
         "Inlägg på Polisen Eskilstunas sociala medier 2021: 136 st → 140 st"

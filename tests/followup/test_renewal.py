@@ -12,13 +12,13 @@ from promises.factories import (
     AreaFactory,
     CommitmentFactory,
     IndicatorFactory,
-    MunicipalityPartyFactory,
+    PartyFactory,
     PoliceFactory,
     PromiseFactory,
     SignatoryFactory,
     ThemeFactory,
 )
-from promises.models import Commitment, Indicator, Promise
+from promises.models import Commitment, Indicator, Municipality, Promise
 from promises.roles import grant
 
 
@@ -38,7 +38,14 @@ def promise(db):
         background="Lägesbild 2022",
     )
     SignatoryFactory(promise=old)
-    police, council = PoliceFactory(), MunicipalityPartyFactory(name="Norrby kommun")
+    police, council = (
+        PoliceFactory(),
+        PartyFactory(
+            name="Norrtälje kommun",
+            kind="municipality",
+            municipality=Municipality.objects.get(code="0188"),
+        ),
+    )
     theme = ThemeFactory(name="Trafik", slug="trafik")
     traffic = CommitmentFactory(
         promise=old, order=1, title="Trafik", text="Minst 200 kontroller.", purpose="Färre olyckor",
@@ -98,7 +105,7 @@ def test_renewal_copies_commitments_and_indicators_into_a_draft(admin_client, pr
     assert (traffic.title, traffic.text, traffic.purpose, traffic.theme.name) == (
         "Trafik", "Minst 200 kontroller.", "Färre olyckor", "Trafik",
     )  # fmt: skip
-    assert sorted(p.name for p in traffic.parties.all()) == ["Norrby kommun", "Polismyndigheten"]
+    assert sorted(p.name for p in traffic.parties.all()) == ["Norrtälje kommun", "Polismyndigheten"]
     assert (plan.title, plan.theme) == ("Plan", None)
     copied = {
         i.name: (i.kind, i.rule, i.unit, i.scope, i.target_value, i.baseline_value, i.baseline_year)

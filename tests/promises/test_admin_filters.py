@@ -5,12 +5,12 @@ from django.urls import reverse
 
 from promises.factories import (
     CommitmentFactory,
-    MunicipalityPartyFactory,
+    PartyFactory,
     PromiseFactory,
     ThemeFactory,
     UserFactory,
 )
-from promises.models import Membership
+from promises.models import Membership, Municipality, Party
 from promises.roles import grant
 
 CHANGELIST = reverse("admin:promises_commitment_changelist")
@@ -20,12 +20,13 @@ CHANGELIST = reverse("admin:promises_commitment_changelist")
 def two_areas(db):
     """Eskilstuna and Västerås, each with a commitment of its own party and theme."""
     areas = {}
-    for slug, party, theme in [
-        ("eskilstuna", "Eskilstuna kommun", "Narkotika"),
-        ("vasteras", "Västerås stad", "Trafik"),
+    for slug, party, theme, code in [
+        ("eskilstuna", "Eskilstuna kommun", "Narkotika", "0484"),
+        ("vasteras", "Västerås stad", "Trafik", "1980"),
     ]:
         promise = PromiseFactory(area__name=slug.title(), area__slug=slug)
-        party = MunicipalityPartyFactory(name=party)
+        municipality = Municipality.objects.get(code=code)
+        party = PartyFactory(name=party, kind=Party.Kind.MUNICIPALITY, municipality=municipality)
         theme = ThemeFactory(name=theme)
         CommitmentFactory(promise=promise, theme=theme, parties=[party])
         areas[slug] = (promise.area, party, theme)

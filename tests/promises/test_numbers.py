@@ -15,6 +15,7 @@ AS_TYPED = [
     ("1234.5", Decimal("1234.5")),
     ("1 234", Decimal("1234")),
     ("1 234,5", Decimal("1234.5")),
+    ("12 345 678,5", Decimal("12345678.5")),
     ("2\u00a0483", Decimal("2483")),  # a no-break space, as the site itself shows it
     ("2\u202f483", Decimal("2483")),  # a narrow no-break space
     ("12 %", Decimal("12")),
@@ -26,6 +27,8 @@ AS_TYPED = [
     (",5", Decimal("0.5")),
 ]
 NOT_NUMBERS = ["många", "1.234,5", "1,2,3", "12 st", "1e3", "NaN", "Infinity", "−", "%", "0x10"]
+# Spaces that do not group thousands are a slip of the finger, not a number to guess at.
+NOT_NUMBERS += ["1 2", "12 34", "1 2345", "1,2 3", "1 234 5"]
 
 
 @pytest.mark.parametrize(("text", "number"), AS_TYPED)
