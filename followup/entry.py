@@ -74,6 +74,7 @@ class KeepsOthersEdits:
 class OutcomeEntryForm(KeepsOthersEdits, forms.ModelForm):
     comment = MultilineField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     override_reason = MultilineField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    basis_note = ""  # where a full-year row's figure comes from (set by `assessment`)
 
     class Meta:
         model = Outcome
@@ -182,6 +183,9 @@ class OutcomeEntryForm(KeepsOthersEdits, forms.ModelForm):
         """The year's status (of its figure, with its parts), or a part's progress toward it;
         `rest_of_year` holds the indicator's other outcomes of the year (followup.parts)."""
         outcome = self.instance if self.instance.pk else None
+        if self.instance.part_of_year == PartOfYear.YEAR:
+            figure = parts.year_figure(self.indicator, [*filter(None, [outcome]), *rest_of_year])
+            self.basis_note = year_basis_note(figure)
         return parts.assess_entered(self.indicator, self.instance, outcome, rest_of_year, today)
 
     @property
@@ -202,6 +206,15 @@ CONFIRM_WITHDRAWAL = "bekrafta_borttagning"
 def withdrawal_key(withdrawing):
     """The rows a confirmation is for, so that it never confirms rows the page did not name."""
     return ",".join(sorted(str(form.indicator.pk) for form in withdrawing))
+
+
+def year_basis_note(figure):
+    """Where the year's figure comes from, beside a full-year row that has parts too."""
+    if figure.basis == parts.Basis.YEAR and figure.parts:
+        return _("Helårssiffran gäller i stället för delårssiffrorna.")
+    if figure.made_of:
+        return _("Årets siffra: %(basis)s.") % {"basis": figure.basis_label}
+    return ""
 
 
 class YearlyFollowUpForm(KeepsOthersEdits, forms.ModelForm):

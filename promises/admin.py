@@ -122,7 +122,32 @@ class SignatoryInline(CoordinatorInline, nested_admin.NestedTabularInline):
 
 
 class NumberedFormSet(NestedInlineFormSet):
-    """Rows numbered within their parent: a repeated number is named in words, not as "order"."""
+    """Rows numbered within their parent: a new row left without a number takes the next free
+    one (rows added on the page would otherwise all start as 1), and a repeated number is named
+    in words, not as "order"."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "order" in form.fields and form.instance.pk is None:
+            form.fields["order"].required = False
+            form.initial["order"] = None
+
+    def clean(self):
+        self.number_new_rows()
+        super().clean()
+
+    def number_new_rows(self):
+        rows = [
+            form.cleaned_data
+            for form in self.forms
+            if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
+        ]
+        taken = [row["order"] for row in rows if row.get("order") is not None]
+        number = max(taken, default=0)
+        for form in self.forms:
+            if form.cleaned_data in rows and form.cleaned_data.get("order") is None:
+                number += 1
+                form.cleaned_data["order"] = form.instance.order = number
 
     def get_unique_error_message(self, unique_check):
         return _("Två rader har samma nummer: ge varje %(name)s ett eget nummer.") % {
@@ -166,7 +191,7 @@ class PromiseIndicatorInline(CoordinatorInline, nested_admin.NestedStackedInline
         ("order", "name"),
         ("kind", "unit", "scope"),
         ("rule", "target_value", "target_in_percent"),
-        ("baseline_value", "baseline_year"),
+        ("baseline_value", "baseline_year", "year_from_parts"),
     ]
 
     def get_queryset(self, request):

@@ -194,3 +194,30 @@ def test_the_promise_page_reads_each_commitments_indicators_and_nothing_more_per
         assert response.status_code == 200
         counts[n] = len(queries)
     assert counts[6] - counts[1] == 5
+
+
+def test_rows_added_without_a_number_take_the_next_free_numbers(admin_client, setting_up):
+    s = setting_up
+    unnumbered = [
+        (
+            {"order": "", "title": "Trafik", "text": "Fler kontroller.",
+             "parties": [s["police"].pk]},
+            [{"order": "", "name": "Kontroller", "target_value": "200"},
+             {"order": "", "name": "Mopedkontroller", "target_value": "4"}],
+        ),
+        (
+            {"order": "", "title": "Dialog", "text": "Fler möten.", "parties": [s["police"].pk]},
+            [{"order": "3", "name": "Möten", "target_value": "3"},
+             {"order": "", "name": "Deltagare", "target_value": "50"}],
+        ),
+    ]  # fmt: skip
+    response = admin_client.post(ADD, page_data(s["area"], unnumbered))
+    assert response.status_code == 302, response.context and response.context["errors"]
+
+    rows = Indicator.objects.filter(commitment__promise__area=s["area"])
+    assert sorted(rows.values_list("commitment__order", "order", "name")) == [
+        (1, 1, "Kontroller"),
+        (1, 2, "Mopedkontroller"),
+        (2, 3, "Möten"),
+        (2, 4, "Deltagare"),
+    ]

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from followup.factories import OutcomeFactory
 from followup.models import Correction, Outcome, YearlyFollowUp
 from promises.roles import grant
 
@@ -307,3 +308,17 @@ def test_a_one_off_done_last_year_shows_done_on_this_years_entry_page(admin_clie
     assert "<div>genomfört 2023</div>" in row
     other = page.split(f'<tr id="indikator-{controls.pk}"')[1].split("</tr>")[0]
     assert "<div>genomfört" not in other
+
+
+def test_the_full_year_row_says_where_the_years_figure_comes_from(admin_client, rows):
+    promise, (controls, *_others) = rows
+    for part, value in (("t1", 30), ("t2", 40)):
+        OutcomeFactory(indicator=controls, year=2023, part_of_year=part, value=value)
+    page = admin_client.get(entry_url(promise, 2023)).content.decode()
+    assert "Årets siffra: summa av T1, T2." in page
+    assert "Helårssiffran gäller" not in page
+
+    OutcomeFactory(indicator=controls, year=2023, value=43)
+    page = admin_client.get(entry_url(promise, 2023)).content.decode()
+    assert "Helårssiffran gäller i stället för delårssiffrorna." in page
+    assert "Årets siffra:" not in page
