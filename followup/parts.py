@@ -144,11 +144,31 @@ def can_be_met_early(indicator, figure):
 
 
 def assess_year(indicator, figure, year, today):
-    """The year's status, judged on its figure (entered or made of parts)."""
+    """The year's status, judged on its figure (entered or made of parts).
+
+    A sum of parts without the year's last part is not the year's figure: once the year has
+    ended, a target the missing part could still have reached is "not reported" rather than
+    "not met" (one already reached stays met; a limit already passed stays not met).
+    """
     ends_on = datetime.date(year, 12, 31)
-    return status.assess(
+    assessment = status.assess(
         indicator, figure, ends_on, today, early_met=can_be_met_early(indicator, figure)
     )
+    if (
+        assessment.status == status.Status.NOT_MET
+        and not assessment.overridden
+        and indicator.rule in status.EARLY_MET_RULES
+        and lacks_last_part(figure)
+    ):
+        return replace(assessment, status=status.Status.NOT_REPORTED)
+    return assessment
+
+
+def lacks_last_part(figure):
+    """Whether a year's sum of parts is still waiting for the year's last part."""
+    if figure.basis != Basis.PARTS_SUM:
+        return False
+    return figure.parts[-1].part_of_year != scheme(figure.parts)[-1]
 
 
 def carried(indicator, figure, earlier_rows):
@@ -173,7 +193,8 @@ def assess_part(indicator, outcome, earlier, today):
     part, once the year has ended, can be "not met": before that a part is in progress, or met
     where that cannot be lost.
     """
-    order = scheme([outcome, *earlier])
+    # The part's own scheme: a quarter entered beside tertials is read among the quarters.
+    order = TERTIALS if outcome.part_of_year in TERTIALS else QUARTERS
     position = order.index(outcome.part_of_year)
     before = [o for o in earlier if o.part_of_year in order[:position]]
     before.sort(key=lambda o: order.index(o.part_of_year))

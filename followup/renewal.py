@@ -30,10 +30,7 @@ def last_reported_figure(indicator):
         years[outcome.year].append(outcome)
     for year in sorted(years, reverse=True):
         figure = parts.year_figure(indicator, years[year])
-        if figure.value is None:
-            continue
-        last_part = parts.scheme(figure.parts)[-1]
-        if figure.basis == parts.Basis.PARTS_SUM and figure.parts[-1].part_of_year != last_part:
+        if figure.value is None or parts.lacks_last_part(figure):
             continue
         return year, figure.value
     return None
@@ -110,6 +107,7 @@ def renew(promise):
                 rule=indicator.rule,
                 target_value=indicator.target_value,
                 target_in_percent=indicator.target_in_percent,
+                year_from_parts=indicator.year_from_parts,
                 baseline_value=baseline[0],
                 baseline_year=baseline[1],
                 scope=indicator.scope,

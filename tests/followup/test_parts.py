@@ -100,7 +100,8 @@ def test_parts_not_entered_are_left_out_of_the_label():
 def test_a_year_of_parts_not_yet_ended_is_in_progress_not_failed():
     figure = year_figure(indicator(), [out("t1", 3), out("t2", 2)])
     assert assess_year(indicator(), figure, 2023, DURING).status == Status.IN_PROGRESS
-    assert assess_year(indicator(), figure, 2023, AFTER).status == Status.NOT_MET
+    # Without T3 the year's figure is incomplete: not reported, not failed.
+    assert assess_year(indicator(), figure, 2023, AFTER).status == Status.NOT_REPORTED
 
 
 def test_a_summed_count_reaching_an_at_least_target_is_met_early():
@@ -266,3 +267,20 @@ def test_a_limit_passed_by_summed_parts_is_still_in_progress_until_the_year_ends
     )
     assert assess_part(at_most, parts[1], [parts[0]], DURING).status == Status.IN_PROGRESS
     assert assess_year(at_most, year_figure(at_most, parts), 2023, AFTER).status == Status.NOT_MET
+
+
+def test_a_sum_without_the_last_part_is_not_reported_after_the_year_not_met():
+    controls = indicator("at_least", "6")
+    figure = year_figure(controls, [out("t1", 2), out("t2", 1)])
+    assert assess_year(controls, figure, 2023, AFTER).status == Status.NOT_REPORTED
+    reached = year_figure(controls, [out("t1", 4), out("t2", 3)])
+    assert assess_year(controls, reached, 2023, AFTER).status == Status.MET
+    complete = year_figure(controls, [out("t1", 2), out("t2", 1), out("t3", 1)])
+    assert assess_year(controls, complete, 2023, AFTER).status == Status.NOT_MET
+
+
+def test_a_quarter_entered_beside_tertials_is_read_among_the_quarters():
+    controls = indicator("at_least", "6")
+    q2 = out("q2", 2)
+    result = assess_part(controls, q2, [out("t1", 3), out("q1", 1)], DURING)
+    assert (result.status, result.value) == (Status.IN_PROGRESS, 3)  # Q1 + Q2, not T1

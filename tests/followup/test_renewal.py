@@ -195,3 +195,12 @@ def test_renewal_needs_a_csrf_token(promise, django_user_model):
     client.force_login(user)
     assert client.post(renew_url(promise)).status_code == 403
     assert not Promise.objects.filter(start_year=2025).exists()
+
+
+def test_renewal_keeps_how_each_indicators_parts_make_the_year(admin_client, promise):
+    controls = Indicator.objects.get(commitment__promise=promise, name="Kontroller")
+    controls.year_from_parts = Indicator.YearFromParts.LATEST  # a state, not a running count
+    controls.save()
+    admin_client.post(renew_url(promise))
+    renewed = Indicator.objects.get(commitment__promise__start_year=2025, name="Kontroller")
+    assert renewed.year_from_parts == Indicator.YearFromParts.LATEST
