@@ -97,8 +97,8 @@ def indicators_with(year):
     """Indicators with their outcomes, for the whole year and its parts: of one year, or of
     every year when it is None."""
     outcomes = Outcome.objects.order_by("year", "part_of_year")
-    if year is not None:
-        outcomes = outcomes.filter(year=year)
+    if year is not None:  # the earlier years too: a one-off done in one of them stays done
+        outcomes = outcomes.filter(year__lte=year)
     return Indicator.objects.order_by("order", "pk").prefetch_related(
         Prefetch("outcomes", queryset=outcomes, to_attr="outcome_list")
     )
@@ -238,15 +238,19 @@ def promise_report(promise, audience, today=None, year=None):
     that one commitment); neither has corrections, themes, parties or signatories to show.
 
     `audience` (promises.audience) decides whether draft years are shown. With a year, the
-    report covers that year alone, if the reader may see it.
+    report covers that year alone, if the reader may see it (its earlier visible years are read
+    only for a one-off done in one of them).
     """
     today = today or timezone.localdate()
-    years = [y for y in visible_years(promise, audience) if year is None or y == year]
+    judged = [y for y in visible_years(promise, audience) if year is None or y <= year]
+    years = [y for y in judged if year is None or y == year]
     followups = {f.year: f for f in promise.followup_list}
     commitments = []
     for commitment in promise.commitment_list:
         indicator_reports = [
-            IndicatorReport(indicator, indicator_years(indicator, years, today))
+            IndicatorReport(
+                indicator, [r for r in indicator_years(indicator, judged, today) if r.year in years]
+            )
             for indicator in commitment.indicator_list
         ]
         report = CommitmentReport(commitment, indicator_reports)

@@ -276,3 +276,17 @@ def test_the_council_is_not_asked_again_for_a_year_made_of_parts_or_a_one_off_do
         LAST_YEAR: ["Andel otrygga"],
         THIS_YEAR: ["Dialogmöten", "Andel otrygga"],  # the plan was done last year
     }
+
+
+def test_a_one_off_done_last_year_is_done_in_this_years_report_alone(tertials):
+    # The yearly workbooks and the browse page build a report of one year: it still reads the
+    # earlier years for a one-off done in one of them.
+    promise, dialogues, survey, plan = tertials
+    outcome(plan, LAST_YEAR, "year", 1)
+    loaded = with_followup_data(Promise.objects.filter(pk=promise.pk), year=THIS_YEAR).get()
+    report = promise_report(loaded, PUBLIC, year=THIS_YEAR)
+    assert [summary.year for summary in report.years] == [THIS_YEAR]
+    _commitment, plan_report = report.indicator(plan.pk)
+    assert [row.year for row in plan_report.years] == [THIS_YEAR]
+    assert plan_report.years[0].assessment.status == "met"
+    assert plan_report.years[0].figure.basis_label == f"genomfört {LAST_YEAR}"
