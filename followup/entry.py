@@ -5,6 +5,7 @@ judge the figure: the commitment, the indicator, its target and baseline and las
 Either every row is valid and all are saved in one transaction, or nothing is saved.
 """
 
+from collections import defaultdict
 from decimal import Decimal
 
 from django import forms
@@ -19,7 +20,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from followup import parts, publishing
+from followup import parts, publishing, report
 from followup.models import Outcome, PartOfYear, YearlyFollowUp
 from promises.forms import MultilineField, NumberField
 from promises.models import Indicator, Promise
@@ -257,35 +258,32 @@ def previous_label(indicator, previous_outcome, year, previous_parts=()):
 
 def carry_done_earlier(promise, year, rows, assessments, rest, today):
     """A one-off done in an earlier year of the promise shows as done on a later year's page,
-    with the year it was done (as on the public page), so that nobody enters it again. Sets
-    `done_label` ("genomfört 2025") on such a row's form; returns the assessments."""
+    with the year it was done (as on the public page, read the same way: report.indicator_years),
+    so that nobody enters it again. Sets `done_label` ("genomfört 2025") on such a row's form;
+    returns the assessments."""
     one_offs = [form for form in rows if form.indicator.rule == Indicator.Rule.DONE]
     if not one_offs:
         return assessments
-    earlier = {}
+    earlier = defaultdict(list)
     for outcome in Outcome.objects.filter(
         indicator__in=[form.indicator for form in one_offs],
         year__gte=promise.start_year,
         year__lt=year,
     ):
-        earlier.setdefault((outcome.indicator_id, outcome.year), []).append(outcome)
+        earlier[outcome.indicator_id].append(outcome)
     result = list(assessments)
     for index, form in enumerate(rows):
         if form not in one_offs:
             continue
         indicator = form.indicator
-        years = []
-        for earlier_year in range(promise.start_year, year):
-            figure = parts.year_figure(indicator, earlier.get((indicator.pk, earlier_year), []))
-            assessment = parts.assess_year(indicator, figure, earlier_year, today)
-            done = parts.carried(indicator, figure, years)
-            years.append((earlier_year, done[1] if done else assessment))
         saved = [form.instance] if form.instance.pk else []
-        figure = parts.year_figure(indicator, [*saved, *rest.get(indicator.pk, ())])
-        done = parts.carried(indicator, figure, years)
-        if done is not None:
-            form.done_label = done[0].basis_label
-            result[index] = done[1]
+        indicator.outcome_list = [*earlier[indicator.pk], *saved, *rest.get(indicator.pk, ())]
+        this_year = report.indicator_years(indicator, range(promise.start_year, year + 1), today)[
+            -1
+        ]
+        if this_year.figure.basis == parts.Basis.DONE_EARLIER:
+            form.done_label = this_year.figure.basis_label
+            result[index] = this_year.assessment
     return result
 
 
