@@ -187,6 +187,7 @@ class OutcomeEntryForm(KeepsOthersEdits, forms.ModelForm):
         if self.instance.part_of_year == PartOfYear.YEAR:
             figure = parts.year_figure(self.indicator, [*filter(None, [outcome]), *rest_of_year])
             self.basis_note = year_basis_note(figure)
+            return parts.assess_year(self.indicator, figure, self.instance.year, today)
         return parts.assess_entered(self.indicator, self.instance, outcome, rest_of_year, today)
 
     @property
