@@ -180,9 +180,43 @@ class OutcomeAdmin(AreaScopedAdmin, ImportExportMixin, SimpleHistoryAdmin):
         return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
 
 
+class YearlyFollowUpAdminForm(forms.ModelForm):
+    """An approved year's summary and date change only as a rättelse, as on the entry page: the
+    rule is YearlyFollowUp's, the reason is asked for here."""
+
+    correction_reason = forms.CharField(
+        label=_("Skäl till rättelse"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Krävs när rådet har godkänt uppföljningen och sammanfattningen eller mötesdatumet "
+            "ändras; visas för invånarna som rättelse."
+        ),
+    )
+
+    class Meta:
+        model = YearlyFollowUp
+        fields = ["promise", "year", "summary", "approved_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.corrections = None
+
+    def clean(self):
+        cleaned = super().clean()
+        self.instance.correction_reason = cleaned.get("correction_reason", "")
+        return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not self.errors:
+            self.corrections = publishing.decision_corrections(self.instance)
+
+
 @admin.register(YearlyFollowUp)
 class YearlyFollowUpAdmin(AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
     area_path = "promise__area"
+    form = YearlyFollowUpAdminForm
     resource_classes = [resources.YearlyFollowUpResource]
     list_display = ["promise", "year", "approved_on", "state"]
     list_filter = ["state", "year", ("promise__area", admin.RelatedOnlyFieldListFilter)]
@@ -193,9 +227,20 @@ class YearlyFollowUpAdmin(AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fixed = ["promise", "year"] if obj is not None else []
-        if obj is not None and obj.state != FollowUpState.DRAFT:
-            fixed += ["summary", "approved_on"]  # the council approved these words and date
         return [*super().get_readonly_fields(request, obj), *fixed]
+
+    def get_fields(self, request, obj=None):
+        # A draft has nothing to correct: the reason is asked for once the council approved it.
+        fields = super().get_fields(request, obj)
+        if obj is None or obj.state == FollowUpState.DRAFT:
+            fields = [name for name in fields if name != "correction_reason"]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if form.corrections:
+                form.corrections.record(request.user)
 
 
 class LogAdmin(AreaScopedAdmin, admin.ModelAdmin):

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from followup import parts, publishing, report
-from followup.models import Outcome, PartOfYear, YearlyFollowUp
+from followup.models import FollowUpState, Outcome, PartOfYear, YearlyFollowUp
 from promises.forms import MultilineField, NumberField
 from promises.models import Indicator, Promise
 from promises.roles import areas_of
@@ -234,7 +234,25 @@ class YearlyFollowUpForm(KeepsOthersEdits, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.corrections = None  # of an approved summary or date, recorded with the save
         self.remember_shown_values()
+
+    @property
+    def decided(self):
+        """Whether the council has approved the year: its summary and date change only as a
+        rättelse (the rule is YearlyFollowUp's)."""
+        return self.instance.state != FollowUpState.DRAFT
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # The page's one reason field serves the published figures and the approved summary.
+        self.instance.correction_reason = self.data.get("rattelse", "")
+        return cleaned_data
+
+    def _post_clean(self):
+        super()._post_clean()  # the model's rule: dates, and no change of a decision unexplained
+        if not self.errors:
+            self.corrections = publishing.decision_corrections(self.instance)
 
 
 def previous_label(indicator, previous_outcome, year, previous_parts=()):
@@ -468,6 +486,8 @@ def followup_entry_view(request, promise_id, year):
             except ValidationError as error:
                 forms_valid = False
                 messages.error(request, " ".join(error.messages))
+        if forms_valid and followup_valid and followup_form is not None:
+            corrections = publishing.combined(corrections, followup_form.corrections)
         confirmed = data.get(CONFIRM_WITHDRAWAL) == withdrawal_key(withdrawing)
         if forms_valid and followup_valid and withdrawing and not confirmed:
             # Nothing is withdrawn without a second, explicit yes (no script needed).
@@ -504,6 +524,7 @@ def followup_entry_view(request, promise_id, year):
         "followup_form": followup_form,
         "change_url": change_url,
         "published": figures.published,
+        "decided": followup_form is not None and followup_form.decided,
         "correction_reason": data.get("rattelse", "") if data else "",
         "opts": Promise._meta,
     }

@@ -15,7 +15,13 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from followup import parts, status
-from promises.models import YEAR_VALIDATORS, Indicator, Promise, PublicationState
+from promises.models import (
+    MAX_PERIOD_YEARS,
+    YEAR_VALIDATORS,
+    Indicator,
+    Promise,
+    PublicationState,
+)
 
 
 class PartOfYear(models.TextChoices):
@@ -232,6 +238,21 @@ class YearlyFollowUpQuerySet(models.QuerySet):
 
 
 class YearlyFollowUp(models.Model):
+    """The council's summary of one year of a promise, approved at a meeting, then published.
+
+    What the council approved, the summary and the meeting's date (`DECISION_FIELDS`), is its
+    decision: once the year is approved (or published) it changes only as a rättelse, with a
+    reason that is recorded as a Correction and shown to the public with the year, as a changed
+    published figure is (publishing.PublishedFigures). A Swedish council expects this of an
+    approved text: what the protocol says is not rewritten silently, but an obvious error may be
+    corrected openly (as an authority corrects a decision, förvaltningslagen 36 §). Locking the
+    text instead would leave a typo in public for good or push people to unpublish and approve
+    again, which hides what changed. The rule is in `clean` (every form runs it) and the
+    corrections are written by publishing.decision_corrections, in the transaction of the save.
+    """
+
+    DECISION_FIELDS = ("summary", "approved_on")
+
     promise = models.ForeignKey(
         Promise,
         verbose_name=_("medborgarlöfte"),
@@ -260,6 +281,10 @@ class YearlyFollowUp(models.Model):
     objects = YearlyFollowUpQuerySet.as_manager()
     history = HistoricalRecords()
 
+    # The reason for a rättelse of an approved year, set by the form that changes it before it
+    # is validated; kept as Correction rows, not on the follow-up.
+    correction_reason = ""
+
     class Meta:
         verbose_name = _("årsuppföljning")
         verbose_name_plural = _("årsuppföljningar")
@@ -271,6 +296,22 @@ class YearlyFollowUp(models.Model):
                 name="followup_one_per_promise_and_year",
                 violation_error_message=_("Löftet har redan en uppföljning för det året."),
             ),
+            # The database's part of `approval_date_error`: it cannot read the promise's last
+            # year or today's date, so it holds the bound every promise shares (a year is at most
+            # the last of a three-year period, approved at the latest the year after). "Not in the
+            # future" moves with the clock and cannot be a constraint; `clean` checks it.
+            models.CheckConstraint(
+                condition=Q(approved_on__isnull=True)
+                | (
+                    Q(approved_on__year__gte=models.F("year"))
+                    & Q(approved_on__year__lte=models.F("year") + MAX_PERIOD_YEARS)
+                ),
+                name="followup_approved_after_the_year_starts",
+                violation_error_message=_(
+                    "Rådet kan inte ha godkänt uppföljningen före årets början eller mer än tre år "
+                    "efter det."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -280,13 +321,100 @@ class YearlyFollowUp(models.Model):
         }
 
     def clean(self):
-        if self.promise_id and self.year and not self.promise.covers_year(self.year):
+        if not self.promise_id or not self.year:
+            return
+        if not self.promise.covers_year(self.year):
             raise ValidationError(
                 {
                     "year": _("Året %(year)s ligger utanför löftets period %(period)s.")
                     % {"year": self.year, "period": self.promise.period_label}
                 }
             )
+        errors = {}
+        date_error = self.approval_date_error()
+        if date_error:
+            errors["approved_on"] = date_error
+        for name, message in self.decision_errors().items():
+            errors.setdefault(name, message)
+        if errors:
+            raise ValidationError(errors)
+
+    def approval_window(self, today=None):
+        """The first and last day the council can have approved this year's follow-up: from the
+        year's first day (a follow-up may be approved at the year's last meeting) to the end of
+        the year after the promise's last year (the last year is approved early the next year;
+        later than that the promise is over), and never after today. The last day is before the
+        first while the year has not begun."""
+        today = today or timezone.localdate()
+        first = datetime.date(self.year, 1, 1)
+        last = min(datetime.date(self.promise.end_year + 1, 12, 31), today)
+        return first, last
+
+    def approval_date_error(self, today=None):
+        """What is wrong with `approved_on`, naming the dates allowed, or None."""
+        if self.approved_on is None:
+            return None
+        first, last = self.approval_window(today)
+        if last < first:
+            return _(
+                "Uppföljningen av %(year)s kan inte godkännas förrän året har börjat "
+                "(%(first)s)."
+            ) % {"year": self.year, "first": first.isoformat()}
+        if first <= self.approved_on <= last:
+            return None
+        if self.approved_on > (today or timezone.localdate()):
+            reason = _("Datumet %(date)s har inte varit än.")
+        else:
+            reason = _("Datumet %(date)s ligger utanför löftets år.")
+        return " ".join(
+            [
+                reason % {"date": self.approved_on.isoformat()},
+                _(
+                    "Ange datumet för rådets möte: tidigast när året %(year)s börjar, senast "
+                    "året efter löftets sista år och aldrig i framtiden, alltså från %(first)s "
+                    "till och med %(last)s."
+                )
+                % {"year": self.year, "first": first.isoformat(), "last": last.isoformat()},
+            ]
+        )
+
+    def stored_decision(self):
+        """The stored state, summary and date, or None for a follow-up not yet saved."""
+        if self.pk is None:
+            return None
+        return (
+            YearlyFollowUp.objects.filter(pk=self.pk)
+            .values("state", *self.DECISION_FIELDS)
+            .first()
+        )
+
+    def decision_changes(self):
+        """(field name, stored value, new value) for each part of the council's approved
+        decision this follow-up changes; empty while the stored follow-up is a draft."""
+        stored = self.stored_decision()
+        if stored is None or stored["state"] == FollowUpState.DRAFT:
+            return []
+        return [
+            (name, stored[name], getattr(self, name))
+            for name in self.DECISION_FIELDS
+            if stored[name] != getattr(self, name)
+        ]
+
+    def decision_errors(self):
+        """Field errors for changes of an approved decision that the rule refuses."""
+        errors = {}
+        for name, before, after in self.decision_changes():
+            if name == "approved_on" and after is None:
+                errors[name] = _(
+                    "Rådet har godkänt uppföljningen den %(date)s: datumet kan rättas men inte "
+                    "tas bort."
+                ) % {"date": before.isoformat()}
+            elif not (self.correction_reason or "").strip():
+                errors[name] = _(
+                    "Rådet har godkänt uppföljningen av %(year)s: en ändring sparas bara som "
+                    "rättelse. Skriv skälet till rättelsen."
+                ) % {"year": self.year}
+        return errors
 
 
 class PublicationEvent(models.Model):

@@ -2,7 +2,8 @@
 
 Only a coordinator of the promise's area (or an administrator) may publish; everything done
 here is written to PublicationEvent or Correction in the same transaction as the change.
-`PublishedFigures` holds the rule for changing a figure the public has already seen.
+`PublishedFigures` holds the rule for changing a figure the public has already seen;
+`decision_corrections` records the change of what the council approved (YearlyFollowUp's rule).
 """
 
 from dataclasses import dataclass
@@ -170,6 +171,45 @@ class Corrections:
 
     def record(self, user):
         record_corrections([self], user)
+
+
+def decision_corrections(followup):
+    """The corrections to record with the save of a follow-up whose approved summary or meeting
+    date changes, or None. The follow-up has been validated: its `clean` refused such a change
+    without `correction_reason` (YearlyFollowUp says why this is the rule)."""
+    changes = [
+        describe_decision_change(followup.year, name, before, after)
+        for name, before, after in followup.decision_changes()
+    ]
+    if not changes:
+        return None
+    reason = (followup.correction_reason or "").strip()
+    if not reason:  # a caller that skipped validation
+        raise ValidationError(
+            _("Rådet har godkänt uppföljningen: skriv skälet till rättelsen."),
+            code="correction_reason_missing",
+        )
+    return Corrections(followup.promise, followup.year, changes, reason)
+
+
+def describe_decision_change(year, name, before, after):
+    """ "Rådets sammanfattning 2025: ”Färre brott.” → ”Färre inbrott.”", the whole text before
+    and after, so that the public can compare it with the council's protocol."""
+    if name == "approved_on":
+        label = _("Rådets mötesdatum %(year)s") % {"year": year}
+        before, after = (date.isoformat() if date else "–" for date in (before, after))
+    else:
+        label = _("Rådets sammanfattning %(year)s") % {"year": year}
+        before, after = (f"”{text}”" if text else "–" for text in (before, after))
+    return f"{label}: {before} → {after}"
+
+
+def combined(first, second):
+    """The corrections of one save that makes two kinds (an entry page's figures and its
+    summary, under the page's one reason), or whichever there is."""
+    if first is None or second is None:
+        return first or second
+    return Corrections(first.promise, first.year, [*first.changes, *second.changes], first.reason)
 
 
 def describe_change(indicator, year, before, after):
