@@ -210,7 +210,10 @@ class YearlyFollowUpAdminForm(forms.ModelForm):
     def _post_clean(self):
         super()._post_clean()
         if not self.errors:
-            self.corrections = publishing.decision_corrections(self.instance)
+            try:
+                self.corrections = publishing.decision_corrections(self.instance)
+            except ValidationError as error:
+                self.add_error(None, error)
 
 
 @admin.register(YearlyFollowUp)

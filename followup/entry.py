@@ -252,7 +252,10 @@ class YearlyFollowUpForm(KeepsOthersEdits, forms.ModelForm):
     def _post_clean(self):
         super()._post_clean()  # the model's rule: dates, and no change of a decision unexplained
         if not self.errors:
-            self.corrections = publishing.decision_corrections(self.instance)
+            try:
+                self.corrections = publishing.decision_corrections(self.instance)
+            except ValidationError as error:
+                self.add_error(None, error)
 
 
 def previous_label(indicator, previous_outcome, year, previous_parts=()):

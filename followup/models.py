@@ -357,8 +357,7 @@ class YearlyFollowUp(models.Model):
         first, last = self.approval_window(today)
         if last < first:
             return _(
-                "Uppföljningen av %(year)s kan inte godkännas förrän året har börjat "
-                "(%(first)s)."
+                "Uppföljningen av %(year)s kan inte godkännas förrän året har börjat (%(first)s)."
             ) % {"year": self.year, "first": first.isoformat()}
         if first <= self.approved_on <= last:
             return None
@@ -383,9 +382,7 @@ class YearlyFollowUp(models.Model):
         if self.pk is None:
             return None
         return (
-            YearlyFollowUp.objects.filter(pk=self.pk)
-            .values("state", *self.DECISION_FIELDS)
-            .first()
+            YearlyFollowUp.objects.filter(pk=self.pk).values("state", *self.DECISION_FIELDS).first()
         )
 
     def decision_changes(self):

@@ -188,7 +188,8 @@ def test_a_published_figure_cannot_be_deleted_or_moved(admin_client, demo):
     assert 'name="year"' not in page and 'name="indicator"' not in page
     followup = YearlyFollowUp.objects.get()
     page = admin_client.get(reverse("admin:followup_yearlyfollowup_change", args=[followup.pk]))
-    assert 'name="year"' not in page.text and 'name="summary"' not in page.text
+    # Its summary is not locked but corrected with a reason (tests/followup/test_approval.py).
+    assert 'name="year"' not in page.text and 'name="correction_reason"' in page.text
 
 
 def test_a_published_year_cannot_be_approved_again(admin_client, demo):
