@@ -17,7 +17,7 @@ from followup.models import (
     PublicationEvent,
     YearlyFollowUp,
 )
-from promises.forms import LOCALIZED_DECIMALS
+from promises.forms import LOCALIZED_DECIMALS, MultilineField
 from promises.resources import ExportMixin, ImportExportMixin
 from promises.scoping import AreaScopedAdmin
 
@@ -184,6 +184,12 @@ class YearlyFollowUpAdminForm(forms.ModelForm):
     """An approved year's summary and date change only as a rättelse, as on the entry page: the
     rule is YearlyFollowUp's, the reason is asked for here."""
 
+    summary = MultilineField(
+        label=YearlyFollowUp._meta.get_field("summary").verbose_name,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        help_text=YearlyFollowUp._meta.get_field("summary").help_text,
+    )
     correction_reason = forms.CharField(
         label=_("Skäl till rättelse"),
         required=False,

@@ -394,7 +394,7 @@ class YearlyFollowUp(models.Model):
         return [
             (name, stored[name], getattr(self, name))
             for name in self.DECISION_FIELDS
-            if stored[name] != getattr(self, name)
+            if same_lines(stored[name]) != same_lines(getattr(self, name))
         ]
 
     def decision_errors(self):
@@ -412,6 +412,11 @@ class YearlyFollowUp(models.Model):
                     "rättelse. Skriv skälet till rättelsen."
                 ) % {"year": self.year}
         return errors
+
+
+def same_lines(value):
+    """Text as compared for a change: a browser's CRLF line breaks equal the stored LF ones."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
 class PublicationEvent(models.Model):

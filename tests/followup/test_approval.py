@@ -238,6 +238,20 @@ def test_the_follow_up_admin_corrects_an_approved_summary_only_with_a_reason(
     assert (correction.year, correction.reason) == (2023, "Stavfel")
 
 
+def test_an_approved_summary_sent_back_unchanged_with_browser_line_breaks_needs_no_reason(
+    admin_client, promise
+):
+    followup = YearlyFollowUpFactory(
+        promise=promise, year=2023, summary="Första stycket.\n\nAndra stycket.", published=True
+    )
+    url = reverse("admin:followup_yearlyfollowup_change", args=[followup.pk])
+    data = {"summary": "Första stycket.\r\n\r\nAndra stycket.", "approved_on": "2024-02-15"}
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    assert stored(followup) == ("Första stycket.\n\nAndra stycket.", datetime.date(2024, 2, 15))
+    assert not Correction.objects.exists()
+
+
 def test_a_drafts_admin_page_asks_for_no_correction_reason(admin_client, promise):
     draft = YearlyFollowUpFactory(promise=promise, year=2023)
     page = admin_client.get(reverse("admin:followup_yearlyfollowup_change", args=[draft.pk]))
