@@ -146,9 +146,12 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Proxies in front of the site whose X-Forwarded-For entries are trusted (a load balancer: 1).
 # The visitor's address comes from there (promises/client_ip.py); 0 ignores the header.
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-if TRUSTED_PROXY_COUNT < 0:
-    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT={TRUSTED_PROXY_COUNT} is below 0.")
+trusted_proxies = os.environ.get("TRUSTED_PROXY_COUNT", "0").strip()
+if not trusted_proxies.isdigit():
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXY_COUNT={trusted_proxies!r} is not a number of proxies (0, 1, 2 …)."
+    )
+TRUSTED_PROXY_COUNT = int(trusted_proxies)
 AXES_CLIENT_IP_CALLABLE = "promises.client_ip.client_ip"
 # Failed logins in the last hour lock: five for one user name from one address (that name from
 # that address only, so a stranger cannot lock a colleague out), and twenty from one address

@@ -2,6 +2,8 @@
 
 import json
 import logging
+import subprocess
+import sys
 
 import pytest
 from axes.models import AccessAttempt
@@ -162,3 +164,20 @@ def test_the_access_log_names_the_visitor_as_the_login_limits_see_them(settings)
     assert entry["remote_addr"] == "10.0.0.1" and entry["client_addr"] == STRANGER
     assert access_log(0, settings, **forwarded)["client_addr"] == "10.0.0.1"
     assert access_log(1, settings, h="10.0.0.1")["client_addr"] == "10.0.0.1"
+
+
+def trusted_proxies(value):
+    """TRUSTED_PROXY_COUNT as a server started with `value` in its environment reads it."""
+    code = "import django; from django.conf import settings; print(settings.TRUSTED_PROXY_COUNT)"
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "medborgarloften.settings"}
+    if value is not None:
+        env["TRUSTED_PROXY_COUNT"] = value
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    return result.stdout.strip().splitlines()[-1] if result.returncode == 0 else result.stderr
+
+
+def test_the_trusted_proxies_are_read_from_the_environment():
+    assert trusted_proxies(None) == "0"
+    assert trusted_proxies("2") == "2"
+    for wrong in ("-1", "ett", ""):
+        assert f"TRUSTED_PROXY_COUNT={wrong!r} is not a number of proxies" in trusted_proxies(wrong)
