@@ -153,9 +153,9 @@ if not trusted_proxies.isdigit():
     )
 TRUSTED_PROXY_COUNT = int(trusted_proxies)
 AXES_CLIENT_IP_CALLABLE = "promises.client_ip.client_ip"
-# Failed logins in the last hour lock: five for one user name from one address (that name from
-# that address only, so a stranger cannot lock a colleague out), and twenty from one address
-# whatever the names (one password tried against many names). medborgarloften/logins.py.
+# Failed logins lock until an hour passes without one: five for one user name from one address
+# (that name from that address only, so a stranger cannot lock a colleague out), and twenty from
+# one address whatever the names (one password tried against many). medborgarloften/logins.py.
 AXES_HANDLER = "medborgarloften.logins.LoginLimits"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_FAILURE_LIMIT = 5
