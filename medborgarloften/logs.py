@@ -2,9 +2,11 @@
 
 import logging
 
+from django.conf import settings
 from pythonjsonlogger.json import JsonFormatter as BaseJsonFormatter
 
 from medborgarloften.outages import cannot_reach_database, describe
+from promises.client_ip import client_ip_from_meta
 
 # Gunicorn's access log passes its request facts as a dict of one-letter atoms.
 ACCESS_ATOMS = {
@@ -35,6 +37,16 @@ class JsonFormatter(BaseJsonFormatter):
             for atom, field in ACCESS_ATOMS.items():
                 if atom in record.args:
                     log_data[field] = record.args[atom]
+            if "h" in record.args and settings.configured:
+                # Behind a load balancer remote_addr is the balancer: name the visitor as the
+                # login limits see them.
+                log_data["client_addr"] = client_ip_from_meta(
+                    {
+                        "REMOTE_ADDR": record.args["h"],
+                        "HTTP_X_FORWARDED_FOR": record.args.get("{x-forwarded-for}i"),
+                    },
+                    settings.TRUSTED_PROXY_COUNT,
+                )
 
 
 class OneLineOutages(logging.Filter):

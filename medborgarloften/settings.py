@@ -144,12 +144,32 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses logins after repeated failures
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Five failed logins for one user name from one address lock it for an hour.
+# Proxies in front of the site whose X-Forwarded-For entries are trusted (a load balancer: 1).
+# The visitor's address comes from there (promises/client_ip.py); 0 ignores the header.
+trusted_proxies = os.environ.get("TRUSTED_PROXY_COUNT", "0").strip()
+if not trusted_proxies.isdigit():
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXY_COUNT={trusted_proxies!r} is not a number of proxies (0, 1, 2 …)."
+    )
+TRUSTED_PROXY_COUNT = int(trusted_proxies)
+AXES_CLIENT_IP_CALLABLE = "promises.client_ip.client_ip"
+# Failed logins lock until an hour passes without one: five for one user name from one address
+# (that name from that address only, so a stranger cannot lock a colleague out), and twenty from
+# one address whatever the names (one password tried against many). medborgarloften/logins.py.
+AXES_HANDLER = "medborgarloften.logins.LoginLimits"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_FAILURE_LIMIT = 5
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = 20
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_RESET_ON_SUCCESS = True
+# Problem reports through the accessibility statement from one visitor's address within an hour
+# of its first (accessibility/limits.py).
+PROBLEM_REPORTS_PER_HOUR = 10
+# The only login is the admin's, for the council: after it, an unsafe or missing `next` leads to
+# the admin's start page instead of Django's /accounts/profile/, which does not exist here.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 # History is for reading: a revert would bypass publishing and the corrections log.
 SIMPLE_HISTORY_REVERT_DISABLED = True
