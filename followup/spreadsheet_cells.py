@@ -20,16 +20,19 @@ from followup.status import Override
 from promises.numbers import parse_number
 from promises.resources import FORMULA_STARTS, neutralise
 
-# What an import reads at most, whatever a file declares. A file of MAX_ROWS rows reaches the
-# preview in seconds and well under 200 MB (bench/import_limits.py; README, "Excel out and in").
-MAX_ROWS = 20_000
+# What an import reads at most, whatever a file declares. The national yearly report has about
+# 3 000 rows; a file of MAX_ROWS rows reaches the preview in seconds and well under 200 MB
+# (bench/import_limits.py; README, "Excel out and in"). 20 000 rows took half a minute and
+# 300 MB, most of it import-export's dry run.
+MAX_ROWS = 5_000
 # The report's 22 columns and the import's two of its own, with room for a few more: a sheet's
 # columns after the last header within these are not read.
 MAX_COLUMNS = 40
-MAX_UPLOAD_MB = 10  # a full report of MAX_ROWS rows is under 2 MB
+MAX_UPLOAD_MB = 5  # a full report of MAX_ROWS rows is under 0.5 MB
 # An xlsx is a zip: its unpacked parts (the sheet's XML above all) are what reading costs. A full
-# report of MAX_ROWS rows unpacks to about 25 MB.
-MAX_UNPACKED_MB = 60
+# report of MAX_ROWS rows unpacks to about 6 MB; a sheet of 12 MB of nothing but empty cells
+# (a million of them) is the most reading can be made to do.
+MAX_UNPACKED_MB = 12
 SHEET_NAMES = ("Åtaganden", "Commitments")
 
 
