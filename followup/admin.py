@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 import followup.promise_admin  # noqa: F401 (registers the promise's admin with its follow-up parts)
 from followup import import_preview, publishing, resources, spreadsheet_cells
 from followup.entry import may_enter_outcomes
+from followup.import_admin import SafeImportMixin
 from followup.models import (
     Correction,
     FollowUpState,
@@ -69,7 +70,7 @@ class OutcomeAdminForm(forms.ModelForm):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(AreaScopedAdmin, ImportExportMixin, SimpleHistoryAdmin):
+class OutcomeAdmin(AreaScopedAdmin, SafeImportMixin, ImportExportMixin, SimpleHistoryAdmin):
     area_path = "indicator__commitment__promise__area"
     resource_classes = [resources.OutcomeResource]
     import_formats = spreadsheet_cells.IMPORT_FORMATS

@@ -2,8 +2,10 @@
 commas, judgements and parts of the year by their Swedish or English names, text written back
 as it was before our exports defused it, and the commitments sheet of the yearly report."""
 
+import csv
+import zipfile
 from decimal import Decimal
-from io import BytesIO
+from io import BytesIO, StringIO
 
 import openpyxl
 import tablib
@@ -18,7 +20,19 @@ from followup.status import Override
 from promises.numbers import parse_number
 from promises.resources import FORMULA_STARTS, neutralise
 
-MAX_ROWS = 20_000
+# What an import reads at most, whatever a file declares. The national yearly report has about
+# 3 000 rows; a file of MAX_ROWS rows reaches the preview in seconds and well under 200 MB
+# (bench/import_limits.py; README, "Excel out and in"). 20 000 rows took half a minute and
+# 300 MB, most of it import-export's dry run.
+MAX_ROWS = 5_000
+# The report's 22 columns and the import's two of its own, with room for a few more: a sheet's
+# columns after the last header within these are not read.
+MAX_COLUMNS = 40
+MAX_UPLOAD_MB = 5  # a full report of MAX_ROWS rows is under 0.5 MB
+# An xlsx is a zip: its unpacked parts (the sheet's XML above all) are what reading costs. A full
+# report of MAX_ROWS rows unpacks to about 6 MB; a sheet of 12 MB of nothing but empty cells
+# (a million of them) is the most reading can be made to do.
+MAX_UNPACKED_MB = 12
 SHEET_NAMES = ("Åtaganden", "Commitments")
 
 
@@ -116,23 +130,85 @@ def yes_no_named(value):
     raise ValidationError(message % {"value": value})
 
 
+class FileRefused(ValueError):
+    """A file refused as a whole before its rows are read; the message is shown as it is."""
+
+
+def too_long():
+    return FileRefused(
+        _("Filen har fler än %(max)s rader; dela upp den och läs in delarna var för sig.")
+        % {"max": MAX_ROWS}
+    )
+
+
+def header_of(row):
+    """The header row's cells up to its last filled one, at most MAX_COLUMNS."""
+    header = list(row)[:MAX_COLUMNS]
+    while header and header[-1] in (None, ""):
+        header.pop()
+    return header
+
+
+def bounded_dataset(rows):
+    """A dataset of `rows` (an iterator of the file's rows, the header first): only the columns
+    up to the last header, and empty rows left out. Reading stops at the first row past
+    MAX_ROWS, so that a file too long is refused without being read to its end.
+    """
+    header = header_of(next(rows, ()))
+    width = len(header)
+    dataset = tablib.Dataset()
+    dataset.headers = header
+    dataset.sheet_rows = []  # each row's number in the sheet, for the import's messages
+    for number, row in enumerate(rows, start=2):
+        row = list(row[:width])
+        if not any(value not in (None, "") for value in row):
+            continue
+        if len(dataset) == MAX_ROWS:
+            raise too_long()
+        dataset.append(row + [None] * (width - len(row)))
+        dataset.sheet_rows.append(number)
+    return dataset
+
+
 class CommitmentSheetXLSX(XLSX):
-    """Reads the commitments sheet of the yearly report, whichever sheet was open when saved."""
+    """Reads the commitments sheet of the yearly report, whichever sheet was open when saved.
+
+    Only what the import needs is read: the sheet's size is not taken from the file (a sheet
+    declaring 16 384 columns made openpyxl pad every row to them), and a file whose parts
+    unpack to more than MAX_UNPACKED_MB is refused before any is read.
+    """
 
     def create_dataset(self, in_stream):
+        with zipfile.ZipFile(BytesIO(in_stream)) as archive:
+            # The sizes a zip declares bound what reading it yields: zipfile stops there.
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_UNPACKED_MB * 2**20:
+            raise FileRefused(
+                _("Filen är för stor för att läsas in (uppackad över %(max)s MB).")
+                % {"max": MAX_UNPACKED_MB}
+            )
         book = openpyxl.load_workbook(BytesIO(in_stream), read_only=True, data_only=True)
-        sheet = next((book[name] for name in SHEET_NAMES if name in book.sheetnames), book.active)
-        rows = sheet.iter_rows(values_only=True)
-        dataset = tablib.Dataset()
-        dataset.headers = list(next(rows, []))
-        dataset.sheet_rows = []  # each row's number in the sheet, for the import's messages
-        for count, row in enumerate(rows, start=1):
-            if count > MAX_ROWS + 1:
-                break  # before_import reports the file as too long
-            if any(value not in (None, "") for value in row):
-                dataset.append(list(row) + [None] * (len(dataset.headers) - len(row)))
-                dataset.sheet_rows.append(count + 1)
-        return dataset
+        try:
+            sheet = next(
+                (book[name] for name in SHEET_NAMES if name in book.sheetnames), book.active
+            )
+            sheet.reset_dimensions()
+            first = next(sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS, values_only=True), ())
+            width = len(header_of(first))
+            rows = sheet.iter_rows(max_col=max(width, 1), values_only=True)
+            return bounded_dataset(rows)
+        finally:
+            book.close()
 
 
-IMPORT_FORMATS = [CommitmentSheetXLSX, CSV]
+class BoundedCSV(CSV):
+    """A csv file read as the xlsx is: the columns up to the last header, at most MAX_ROWS
+    rows, and no field over the csv module's limit (131 072 characters)."""
+
+    def create_dataset(self, in_stream):
+        if isinstance(in_stream, bytes):
+            in_stream = in_stream.decode(self.encoding or "utf-8-sig")
+        return bounded_dataset(csv.reader(StringIO(in_stream)))
+
+
+IMPORT_FORMATS = [CommitmentSheetXLSX, BoundedCSV]

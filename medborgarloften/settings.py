@@ -7,6 +7,7 @@ ALLOWED_HOSTS and DEBUG=false, and optionally REDIS_URL and PAGE_CACHE_SECONDS: 
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -245,6 +246,13 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
 IMPORT_EXPORT_FORMATS = [XLSX, CSV]
+# An uploaded import file waits here between its preview and its confirmation
+# (followup/import_uploads.py); files older than the age limit are swept at the next upload.
+# Servers that share the work behind one address need a folder they share.
+IMPORT_UPLOAD_DIR = os.environ.get(
+    "IMPORT_UPLOAD_DIR", str(Path(tempfile.gettempdir()) / "medborgarloften-imports")
+)
+IMPORT_UPLOAD_MAX_AGE_HOURS = 12
 
 # The shared cache: Redis when several servers share the work, else each process's own memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -8,7 +8,9 @@ import pytest
 from django.utils.html import strip_tags
 
 from followup.models import Outcome
-from tests.followup.test_outcome_import import IMPORT_URL, confirm, upload, xlsx
+from tests.followup.test_outcome_import import IMPORT_URL, confirm, upload, upload_folder, xlsx
+
+__all__ = ["upload_folder"]  # its uploads in a folder of its own, as there
 
 HEADER = ["Område", "Period", "År", "Åtagande nr", "Indikator nr", "Utfall", "Kommentar"]
 SWEDISH_COLUMNS = [

@@ -1,7 +1,13 @@
 """Outcomes from a spreadsheet: the yearly report filled in and read back, all or nothing."""
 
+import os
+import re
+import time
+import tracemalloc
+import zipfile
 from decimal import Decimal
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,11 +17,19 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from followup.models import Correction, Outcome
+from followup.spreadsheet_cells import MAX_ROWS, CommitmentSheetXLSX
 from promises.models import Indicator
 
 IMPORT_URL = reverse("admin:followup_outcome_import")
 CONFIRM_URL = reverse("admin:followup_outcome_process_import")
 HEADER = ["Område", "Period", "År", "Åtagande nr", "Indikator nr", "Utfall", "Kommentar"]
+
+
+@pytest.fixture(autouse=True)
+def upload_folder(settings, tmp_path):
+    """Each test's uploads in a folder of its own, which the tests below look into."""
+    settings.IMPORT_UPLOAD_DIR = str(tmp_path / "uploads")
+    return tmp_path / "uploads"
 
 
 def xlsx(rows, header=HEADER, sheet_title="Åtaganden"):
@@ -158,10 +172,10 @@ def test_an_empty_file_and_a_file_that_is_not_a_spreadsheet_are_refused(admin_cl
     assert outcome_values() == before
 
 
-def test_fifty_thousand_rows_are_refused(admin_client, survey):
-    rows = [["Vasteras", "2023–2024", 2023, 1, 1, 1, ""]] * 50_000
+def test_more_than_five_thousand_rows_are_refused(admin_client, survey):
+    rows = [["Vasteras", "2023–2024", 2023, 1, 1, 1, ""]] * 5_001
     response = upload(admin_client, xlsx(rows))
-    assert "Filen har fler än 20000 rader" in response.text.replace("\u00a0", "")
+    assert "Filen har fler än 5000 rader" in response.text.replace("\u00a0", "")
     assert "confirm_form" not in response.context
 
 
@@ -276,3 +290,171 @@ def test_corrections_of_many_published_figures_are_written_at_once(admin_client,
     changed = Outcome.objects.filter(year=2021, value__gte=1000).count()
     assert changed > 1 and Correction.objects.count() == changed
     assert len(inserts) == 1
+
+
+# Limits: what a file declares is not what the import reads.
+
+
+def with_declared_size(content, ref):
+    """The xlsx `content` with its sheet's <dimension> rewritten to `ref` (e.g. A1:XFD20001)."""
+    source, output = zipfile.ZipFile(BytesIO(content)), BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data, count = re.subn(
+                    rb'<dimension ref="[^"]*"/>', f'<dimension ref="{ref}"/>'.encode(), data
+                )
+                assert count == 1
+            target.writestr(info, data)
+    return output.getvalue()
+
+
+def test_a_sheet_declaring_16384_columns_is_read_as_its_seven_in_little_memory():
+    rows = [["Vasteras", "2023–2024", 2023, 1, 1, n, ""] for n in range(4_000)]
+    crafted = with_declared_size(xlsx(rows), "A1:XFD4001")
+    tracemalloc.start()
+    try:
+        dataset = CommitmentSheetXLSX().create_dataset(crafted)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert dataset.headers == HEADER
+    assert {len(row) for row in dataset} == {7}
+    assert len(dataset) == 4_000 and dataset[-1][5] == 3_999
+    # Read as declared, these rows took about 500 MB; read as they are, a few MB.
+    assert peak < 50 * 2**20
+
+
+def test_a_file_declaring_16384_columns_imports_as_an_ordinary_one(admin_client, survey):
+    crafted = with_declared_size(xlsx([row(7), row(8, year=2024)]), "A1:XFD3")
+    preview = upload(admin_client, crafted)
+    assert preview.context["preview"].headers[:6] == HEADER[:5] + ["Del av året"]
+    confirm(admin_client, preview)
+    imported = Outcome.objects.filter(indicator__order=1).order_by("year")
+    assert [o.value for o in imported] == [7, 8]
+
+
+def test_a_file_too_long_is_refused_without_being_read_to_its_end(admin_client, survey):
+    """Past the limit comes a cell longer than the csv module reads: reading it would have
+    failed the file as unreadable instead."""
+    rows = "Vasteras,2023-2024,2023,1,1,1\n" * (MAX_ROWS + 1)
+    content = "Area,Period,Year,Commitment no.,Indicator no.,Outcome\n" + rows
+    content += '"' + "x" * 200_000 + '"\n'
+    response = upload(admin_client, content.encode(), name="lang.csv", format_index=1)
+    assert "Filen har fler än 5000 rader" in response.text.replace("\u00a0", "")
+    assert "confirm_form" not in response.context
+
+
+def test_a_csv_reads_only_the_columns_with_a_header(admin_client, survey):
+    content = "Area,Period,Year,Commitment no.,Indicator no.,Outcome\n"
+    content += "Vasteras,2023-2024,2023,1,1,12" + ",x" * 5000 + "\n"
+    preview = upload(admin_client, content.encode(), name="outcomes.csv", format_index=1)
+    confirm(admin_client, preview)
+    assert Outcome.objects.get(indicator__order=1, year=2023).value == 12
+
+
+def test_a_csv_with_a_cell_over_131072_characters_is_refused(admin_client, survey):
+    content = "Area,Period,Year,Commitment no.,Indicator no.,Outcome,Comment\n"
+    content += 'Vasteras,2023-2024,2023,1,1,12,"' + "x" * 200_000 + '"\n'
+    response = upload(admin_client, content.encode(), name="outcomes.csv", format_index=1)
+    assert "Filen kunde inte läsas" in response.text
+    assert "confirm_form" not in response.context
+
+
+def test_a_file_over_five_megabytes_is_refused_before_it_is_read(admin_client, survey):
+    response = upload(admin_client, b"x" * (5 * 2**20 + 1))
+    assert "Filen är större än 5 MB." in response.text
+    assert "confirm_form" not in response.context
+
+
+def test_an_xlsx_that_unpacks_to_more_than_twelve_megabytes_is_refused(admin_client, survey):
+    output = BytesIO()
+    with zipfile.ZipFile(output, "a", zipfile.ZIP_DEFLATED) as archive:
+        for name in zipfile.ZipFile(BytesIO(xlsx([row(5)]))).namelist():
+            archive.writestr(name, zipfile.ZipFile(BytesIO(xlsx([row(5)]))).read(name))
+        archive.writestr("xl/padding.bin", b"\0" * (13 * 2**20))
+    assert len(output.getvalue()) < 2**20
+    response = upload(admin_client, output.getvalue())
+    assert "Filen är för stor för att läsas in (uppackad över 12 MB)." in response.text
+    assert "confirm_form" not in response.context
+
+
+# The uploaded file on the server: removed however the import ends.
+
+
+def kept_uploads(folder):
+    """The uploads still holding a file's content (a done import leaves an empty mark)."""
+    return sorted(p.name for p in folder.iterdir() if p.stat().st_size) if folder.exists() else []
+
+
+def test_a_refused_import_leaves_no_file_behind(admin_client, survey, upload_folder):
+    upload(admin_client, xlsx([row("många")]))
+    upload(admin_client, b"%PDF-1.4 not a spreadsheet", name="rapport.xlsx")
+    assert kept_uploads(upload_folder) == []
+
+
+def test_a_confirmed_import_leaves_no_file_behind(admin_client, survey, upload_folder):
+    preview = upload(admin_client, xlsx([row(5)]))
+    assert len(kept_uploads(upload_folder)) == 1  # waiting for the confirmation
+    confirm(admin_client, preview)
+    assert kept_uploads(upload_folder) == []
+
+
+def test_an_abandoned_upload_is_swept_at_a_later_upload(admin_client, survey, upload_folder):
+    abandoned = upload(admin_client, xlsx([row(5)])).context["confirm_form"].initial
+    recent = upload(admin_client, xlsx([row(6)])).context["confirm_form"].initial
+    other = upload_folder / "notes.txt"  # not the import's: never touched
+    other.write_text("x")
+    thirteen_hours_ago = time.time() - 13 * 3600
+    for path in (upload_folder / abandoned["import_file_name"], other):
+        os.utime(path, (thirteen_hours_ago, thirteen_hours_ago))
+    upload(admin_client, xlsx([row("många")]))
+    assert kept_uploads(upload_folder) == sorted([recent["import_file_name"], "notes.txt"])
+    response = admin_client.post(CONFIRM_URL, abandoned, follow=True)
+    assert "den inlästa filen finns inte längre (den sparas i 12 timmar)" in response.text
+
+
+# The confirmation: never a server error, never a path.
+
+
+def test_confirming_twice_imports_once_and_says_so(admin_client, survey):
+    preview = upload(admin_client, xlsx([row(5)]))
+    confirm(admin_client, preview)
+    history = Outcome.history.count()
+    again = confirm(admin_client, preview)
+    assert again.redirect_chain == [(reverse("admin:followup_outcome_changelist"), 302)]
+    assert "Den här importen är redan bekräftad; den görs inte en gång till." in again.text
+    assert Outcome.history.count() == history
+
+
+HOSTILE_CONFIRMATIONS = [
+    ("unknown name", {"import_file_name": "0" * 32}),
+    ("path", {"import_file_name": "../../../../etc/passwd"}),
+    ("absolute path", {"import_file_name": "/etc/passwd"}),
+    ("no name", {"import_file_name": ""}),
+    ("format out of range", {"format": "7"}),
+    ("format not a number", {"format": "xlsx"}),
+    ("resource out of range", {"resource": "3"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "changed"), HOSTILE_CONFIRMATIONS, ids=[c[0] for c in HOSTILE_CONFIRMATIONS]
+)
+def test_a_tampered_confirmation_is_refused_in_swedish(admin_client, survey, case, changed):
+    form = upload(admin_client, xlsx([row(5)])).context["confirm_form"].initial
+    before = outcome_values()
+    response = admin_client.post(CONFIRM_URL, {**form, **changed}, follow=True)
+    assert response.redirect_chain == [(IMPORT_URL, 302)]
+    assert "Importen kunde inte bekräftas: den inlästa filen finns inte längre" in response.text
+    assert outcome_values() == before
+
+
+def test_the_preview_shows_no_server_path(admin_client, survey, upload_folder):
+    preview = upload(admin_client, xlsx([row(5)]))
+    name = re.search(r'name="import_file_name" value="([^"]*)"', preview.text).group(1)
+    assert re.fullmatch(r"[0-9a-f]{32}", name)
+    assert (upload_folder / name).exists()
+    assert str(Path(upload_folder).parent) not in preview.text
+    assert "/tmp" not in preview.text
