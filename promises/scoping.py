@@ -2,11 +2,13 @@
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path, unquote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.http import Http404
 
 from promises.models import Area, Commitment, Indicator, Membership, Party, Promise, Theme
@@ -105,6 +107,37 @@ class CheckedAutocompleteSelectMultiple(CheckedAutocomplete, AutocompleteSelectM
     pass
 
 
+class CheckedChangeList(ChangeList):
+    """A list filtered by a malformed id (?promise=abc, ?indicator=99999999999999999999999) is
+    answered as any unknown filter is: the list's "invalid filter" page, not a server error."""
+
+    def get_filters(self, request):
+        filters = super().get_filters(request)
+        for key, values in filters[2].items():  # the lookups no list filter took
+            field = lookup_target(self.model, key)
+            if field is not None:
+                for value in values if isinstance(values, list) else [values]:
+                    for item in str(value).split(",") if key.endswith("__in") else [value]:
+                        if malformed(field.model, item, field.name):
+                            raise IncorrectLookupParameters(key)
+        return filters
+
+
+def lookup_target(model, key):
+    """The field a filter such as "promise", "promise__exact" or "year__gte" compares with:
+    the related model's primary key for a relation, the field itself for a number."""
+    parts = key.split("__")
+    for end in (len(parts), len(parts) - 1):
+        try:
+            field = get_fields_from_path(model, "__".join(parts[:end]))[-1]
+        except (FieldDoesNotExist, NotRelationField, IndexError):
+            continue
+        if field.is_relation:
+            return field.related_model._meta.pk
+        return field if field.get_internal_type().endswith(("IntegerField", "AutoField")) else None
+    return None
+
+
 class CheckedChoicesAdmin:
     """Mixin for every ModelAdmin and inline of the project: a malformed id in an address or a
     form gives the form back with a field error (or the field empty), never a server error.
@@ -127,6 +160,9 @@ class CheckedChoicesAdmin:
             )
         kwargs.setdefault("form_class", CheckedMultipleChoiceField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_changelist(self, request, **kwargs):
+        return CheckedChangeList
 
 
 class AreaScopedAdmin(CheckedChoicesAdmin):
@@ -198,10 +234,44 @@ class AreaScopedAdmin(CheckedChoicesAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class CheckedRows:
+    """Mixin for an inline's formset: the posted counts and row ids are the sender's to forge.
+
+    A count of existing rows above the rows sent is cut to them (nested_admin makes a list
+    as long as the count), and a malformed row id finds no row, as a deleted one would.
+    """
+
+    def initial_form_count(self):
+        if not self.is_bound:
+            return super().initial_form_count()  # the rows saved, which the total counts
+        return min(super().initial_form_count(), self.total_form_count())
+
+    def get_queryset(self):
+        if self.is_bound:
+            name = self.model._meta.pk.name
+            for index in range(self.initial_form_count()):
+                value = self.data.get(f"{self.add_prefix(index)}-{name}")
+                if value and malformed(self.model, value):
+                    return self.model._default_manager.none()
+        return super().get_queryset()
+
+
 class CoordinatorInline(CheckedChoicesAdmin):
-    """Mixin for an inline of a coordinator-only parent: `parent_area_path` leads to the area."""
+    """Mixin for an inline of a coordinator-only parent: `parent_area_path` leads to the area.
+
+    A page takes at most `absolute_max` rows of each inline, whatever count the form posts:
+    the commitments' indicators are nested, so Django's default of 2 000 would make a form
+    with a forged count build millions of rows and run the server out of memory."""
 
     parent_area_path = None
+    max_num = 50  # far above any real promise's commitments, indicators or signatories
+    absolute_max = max_num
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("absolute_max", self.absolute_max)
+        base = kwargs.get("formset", self.formset)
+        kwargs["formset"] = type(base.__name__, (CheckedRows, base), {})
+        return super().get_formset(request, obj, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         choices = scoped_choices(db_field, request)
