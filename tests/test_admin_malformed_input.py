@@ -1,6 +1,7 @@
 """A malformed id in an admin address or form gives the form back, never a server error."""
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from followup.models import Outcome, YearlyFollowUp
@@ -37,9 +38,7 @@ def test_an_add_page_with_a_malformed_id_in_its_address_shows_the_empty_form(adm
 
 
 @pytest.mark.parametrize("indicator", ["abc", HUGE, "-1"])
-def test_an_outcome_posted_with_a_malformed_indicator_is_refused_in_swedish(
-    admin, demo, indicator
-):
+def test_an_outcome_posted_with_a_malformed_indicator_is_refused_in_swedish(admin, demo, indicator):
     count = Outcome.objects.count()
     response = admin.post(
         "/admin/followup/outcome/add/",
@@ -67,3 +66,32 @@ def test_an_area_posted_with_malformed_municipalities_is_refused(admin, db):
     assert response.status_code == 200
     assert "är inte ett giltigt värde" in response.text
     assert not Area.objects.filter(slug="ny").exists()
+
+
+def test_a_list_filtered_by_a_malformed_id_shows_the_lists_error_page(admin, demo):
+    response = admin.get(f"/admin/followup/outcome/?indicator={HUGE}", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0].endswith("?e=1")
+
+
+def test_a_promise_posted_with_forged_row_counts_is_answered_with_the_form(admin, demo):
+    # The commitments' indicators are nested in the page: without a cap on the rows a forged
+    # count would make millions of forms and run the server out of memory.
+    forged = {"TOTAL_FORMS": HUGE, "INITIAL_FORMS": HUGE, "MIN_NUM_FORMS": "0"}
+    data = {"area": demo.area_id, "start_year": "2021", "end_year": "2021"}
+    for prefix in ("signatories", "commitments", "commitments-0-indicators"):
+        data |= {f"{prefix}-{key}": value for key, value in forged.items()}
+    response = admin.post(f"/admin/promises/promise/{demo.pk}/change/", data)
+    assert response.status_code == 200
+    assert "Skicka som mest 50 formulär" in response.text
+
+
+def test_a_number_too_large_for_the_database_is_answered_400_in_swedish(admin, db):
+    # Django's own user list passes the number of a group filter on to the database: SQLite
+    # cannot hold it, and the safety net answers; PostgreSQL compares it and finds no one.
+    response = admin.get(f"/admin/auth/user/?groups={HUGE}")
+    if connection.vendor == "sqlite":
+        assert response.status_code == 400
+        assert "Adressen eller formuläret innehåller ett ogiltigt tal" in response.text
+    else:
+        assert response.status_code == 200
