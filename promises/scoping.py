@@ -1,4 +1,5 @@
-"""Admin classes see only the objects of the areas their user works in."""
+"""Admin classes see only the objects of the areas their user works in, and refuse malformed ids
+in addresses and forms with the page, not a server error."""
 
 from django import forms
 from django.contrib import admin
@@ -123,19 +124,22 @@ class CheckedChangeList(ChangeList):
         return filters
 
 
+# The lookups that compare a field with the value given; others (isnull, contains…) do not.
+COMPARISONS = {"exact", "in", "gt", "gte", "lt", "lte"}
+
+
 def lookup_target(model, key):
     """The field a filter such as "promise", "promise__exact" or "year__gte" compares with:
     the related model's primary key for a relation, the field itself for a number."""
     parts = key.split("__")
-    for end in (len(parts), len(parts) - 1):
-        try:
-            field = get_fields_from_path(model, "__".join(parts[:end]))[-1]
-        except (FieldDoesNotExist, NotRelationField, IndexError):
-            continue
-        if field.is_relation:
-            return field.related_model._meta.pk
-        return field if field.get_internal_type().endswith(("IntegerField", "AutoField")) else None
-    return None
+    path = parts[:-1] if parts[-1] in COMPARISONS else parts
+    try:
+        field = get_fields_from_path(model, "__".join(path))[-1]
+    except (FieldDoesNotExist, NotRelationField, IndexError):
+        return None  # a lookup such as isnull, or no field: Django judges it
+    if field.is_relation:
+        return field.related_model._meta.pk
+    return field if field.get_internal_type().endswith(("IntegerField", "AutoField")) else None
 
 
 class CheckedChoicesAdmin:
