@@ -21,7 +21,12 @@ from promises.models import (
 )
 from promises.resources import ExportMixin
 from promises.roles import grant
-from promises.scoping import AreaScopedAdmin, CoordinatorInline
+from promises.scoping import (
+    AreaScopedAdmin,
+    CheckedChoicesAdmin,
+    CoordinatorInline,
+    SharedListAdmin,
+)
 
 admin.site.site_header = _("Medborgarlöften – administration")
 admin.site.site_title = _("Medborgarlöften")
@@ -63,7 +68,7 @@ class AreaAdmin(AreaScopedAdmin, ExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(CheckedChoicesAdmin, admin.ModelAdmin):
     """Sweden's municipalities, as SCB lists them: known data, read only."""
 
     list_display = ["name", "code"]
@@ -81,7 +86,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(CheckedChoicesAdmin, admin.ModelAdmin):
     """Who works in which area, and as what: managed by administrators."""
 
     list_display = ["user", "area", "role"]
@@ -96,7 +101,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Party)
-class PartyAdmin(ExportMixin, admin.ModelAdmin):
+class PartyAdmin(SharedListAdmin, ExportMixin, admin.ModelAdmin):
     resource_classes = [resources.PartyResource]
     list_display = ["name", "kind", "municipality"]
     list_filter = ["kind"]
@@ -106,7 +111,7 @@ class PartyAdmin(ExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(ExportMixin, admin.ModelAdmin):
+class ThemeAdmin(SharedListAdmin, ExportMixin, admin.ModelAdmin):
     resource_classes = [resources.ThemeResource]
     list_display = ["name"]
     search_fields = ["name"]

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -173,6 +173,25 @@ class Area(models.Model):
         return None
 
 
+def open_to(areas):
+    """The uses of a theme or party that staff of `areas` may see: in their own areas' promises
+    and in every published one."""
+    return Q(promise__area__in=areas) | Q(promise__state=PublicationState.PUBLISHED)
+
+
+class PartyQuerySet(models.QuerySet):
+    def shown_in(self, areas):
+        """The parties for the staff of `areas`: those their own or published promises name,
+        and those no promise names yet. Another area's draft does not reveal its parties."""
+        commitments = Commitment.objects.filter(parties=OuterRef("pk"))
+        signatures = Signatory.objects.filter(party=OuterRef("pk"))
+        return self.filter(
+            Exists(commitments.filter(open_to(areas)))
+            | Exists(signatures.filter(open_to(areas)))
+            | (~Exists(commitments) & ~Exists(signatures))
+        )
+
+
 class Party(models.Model):
     class Kind(models.TextChoices):
         POLICE = "police", _("Polisen")
@@ -190,6 +209,8 @@ class Party(models.Model):
         related_name="parties",
         help_text=_("För en part av typen kommun: vilken av Sveriges kommuner det är."),
     )
+
+    objects = PartyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("part")
@@ -225,9 +246,20 @@ class Party(models.Model):
             )
 
 
+class ThemeQuerySet(models.QuerySet):
+    def shown_in(self, areas):
+        """The themes for the staff of `areas`: as PartyQuerySet.shown_in."""
+        commitments = Commitment.objects.filter(theme=OuterRef("pk"))
+        return self.filter(Exists(commitments.filter(open_to(areas))) | ~Exists(commitments))
+
+
 class Theme(models.Model):
+    """A focus area: one list for the whole country, shared by every promise."""
+
     name = models.CharField(_("namn"), max_length=200, unique=True)
     slug = models.SlugField(_("kortnamn i adresser"), max_length=100, unique=True)
+
+    objects = ThemeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("fokusområde")
