@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db import models, router, transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -49,6 +49,60 @@ PART_OF_YEAR_LAST_MONTH = {
 }  # fmt: skip
 
 
+class StaleVersion(ValidationError):
+    """The row was saved by someone else after this copy of it was read: nothing was saved."""
+
+    def __init__(self, instance):
+        self.instance = instance
+        super().__init__(
+            _(
+                "Någon annan har sparat %(row)s under tiden. Inget sparades: ladda om sidan och "
+                "gör din ändring igen."
+            )
+            % {"row": instance}
+        )
+
+
+class SavedOnlyIfUnchanged:
+    """Optimistic locking for a model with a `version` field (`version_field`): an existing row is
+    saved or deleted only if its version is still the one this copy was read with, and each save
+    counts it up. The check is an UPDATE … WHERE version = seen in the saving transaction, so it
+    holds on SQLite, which has no row locks, as on PostgreSQL (where the UPDATE waits for a
+    colleague's transaction, then finds the new version). Bulk saves bypass it: the import counts
+    the version up itself (followup/resources.py)."""
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            return super().save(*args, **kwargs)  # a new row: its unique constraints guard it
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            self.claim_version(using)
+            return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            self.claim_version(using)
+            return super().delete(*args, **kwargs)
+
+    def claim_version(self, using=None):
+        """Counts the stored version up if it is still the one this copy was read with; raises
+        StaleVersion if someone saved the row since."""
+        rows = type(self)._base_manager.using(using).filter(pk=self.pk, version=self.version)
+        if not rows.update(version=F("version") + 1):
+            raise StaleVersion(self)
+        self.version += 1
+
+
+def version_field():
+    return models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Räknas upp vid varje ändring, så att ingen skriver över en annans ändring."),
+    )
+
+
 class OutcomeQuerySet(models.QuerySet):
     def published(self):
         """Outcomes of published promises in years whose follow-up is published."""
@@ -69,7 +123,7 @@ class OutcomeQuerySet(models.QuerySet):
         return by_indicator
 
 
-class Outcome(models.Model):
+class Outcome(SavedOnlyIfUnchanged, models.Model):
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indikator"), on_delete=models.CASCADE, related_name="outcomes"
     )
@@ -113,6 +167,7 @@ class Outcome(models.Model):
         editable=False,
     )
     entered_at = models.DateTimeField(_("senast ändrat"), auto_now=True)
+    version = version_field()
 
     objects = OutcomeQuerySet.as_manager()
     history = HistoricalRecords()
@@ -237,7 +292,7 @@ class YearlyFollowUpQuerySet(models.QuerySet):
         )
 
 
-class YearlyFollowUp(models.Model):
+class YearlyFollowUp(SavedOnlyIfUnchanged, models.Model):
     """The council's summary of one year of a promise, approved at a meeting, then published.
 
     What the council approved, the summary and the meeting's date (`DECISION_FIELDS`), is its
@@ -277,6 +332,7 @@ class YearlyFollowUp(models.Model):
         choices=FollowUpState.choices,
         default=FollowUpState.DRAFT,
     )
+    version = version_field()
 
     objects = YearlyFollowUpQuerySet.as_manager()
     history = HistoricalRecords()
