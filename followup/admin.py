@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 import followup.promise_admin  # noqa: F401 (registers the promise's admin with its follow-up parts)
 from followup import import_preview, publishing, resources, spreadsheet_cells
+from followup.admin_versions import LocksRowOnSave, VersionedForm
 from followup.entry import may_enter_outcomes
 from followup.import_admin import SafeImportMixin
 from followup.models import (
@@ -23,7 +24,7 @@ from promises.resources import ExportMixin, ImportExportMixin
 from promises.scoping import AreaScopedAdmin
 
 
-class OutcomeAdminForm(forms.ModelForm):
+class OutcomeAdminForm(VersionedForm):
     correction_reason = forms.CharField(
         label=_("Skäl till rättelse"),
         required=False,
@@ -70,7 +71,9 @@ class OutcomeAdminForm(forms.ModelForm):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(AreaScopedAdmin, SafeImportMixin, ImportExportMixin, SimpleHistoryAdmin):
+class OutcomeAdmin(
+    LocksRowOnSave, AreaScopedAdmin, SafeImportMixin, ImportExportMixin, SimpleHistoryAdmin
+):
     area_path = "indicator__commitment__promise__area"
     resource_classes = [resources.OutcomeResource]
     import_formats = spreadsheet_cells.IMPORT_FORMATS
@@ -102,6 +105,7 @@ class OutcomeAdmin(AreaScopedAdmin, SafeImportMixin, ImportExportMixin, SimpleHi
         ("status_override", "override_reason"),
         ("entered_by", "entered_at"),
         "correction_reason",
+        "seen_version",
     ]
     form = OutcomeAdminForm
 
@@ -181,7 +185,7 @@ class OutcomeAdmin(AreaScopedAdmin, SafeImportMixin, ImportExportMixin, SimpleHi
         return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
 
 
-class YearlyFollowUpAdminForm(forms.ModelForm):
+class YearlyFollowUpAdminForm(VersionedForm):
     """An approved year's summary and date change only as a rättelse, as on the entry page: the
     rule is YearlyFollowUp's, the reason is asked for here."""
 
@@ -224,7 +228,7 @@ class YearlyFollowUpAdminForm(forms.ModelForm):
 
 
 @admin.register(YearlyFollowUp)
-class YearlyFollowUpAdmin(AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
+class YearlyFollowUpAdmin(LocksRowOnSave, AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
     area_path = "promise__area"
     form = YearlyFollowUpAdminForm
     resource_classes = [resources.YearlyFollowUpResource]

@@ -11,7 +11,8 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import UniqueConstraint
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from followup import parts, publishing, report
-from followup.models import FollowUpState, Outcome, PartOfYear, YearlyFollowUp
+from followup.models import FollowUpState, Outcome, PartOfYear, StaleVersion, YearlyFollowUp
 from promises.forms import MultilineField, NumberField
 from promises.models import Indicator, Promise
 from promises.roles import areas_of
@@ -33,6 +34,9 @@ class KeepsOthersEdits:
     Each input carries a hidden copy of the value it showed, so "changed" means changed on this
     page, not different from the database: a page opened before a colleague saved leaves the
     colleague's figures alone, and a field that both changed is refused with the current value.
+    A posted page compares with rows read inside its saving transaction (`build_forms` with
+    `for_saving`), and each row is written only if its version is still the one read
+    (models.SavedOnlyIfUnchanged): a colleague saving at the same moment is never overwritten.
     """
 
     def remember_shown_values(self):
@@ -41,6 +45,10 @@ class KeepsOthersEdits:
             field.show_hidden_initial = (
                 not self.is_bound or self.add_initial_prefix(name) in self.data
             )
+        # The row as read, to name what a colleague changed if the write finds it saved since
+        # (saving changes the instance, and a refused save leaves it changed).
+        self.read_pk, self.read_version = self.instance.pk, self.instance.version
+        self.read = {name: getattr(self.instance, name) for name in self.fields}
 
     def refuse_overwriting_others(self):
         changed = self.changed_data
@@ -69,7 +77,34 @@ class KeepsOthersEdits:
         return cleaned_data
 
     def describe(self, name, value):
-        return "–" if value in (None, "") else str(value)
+        if value in (None, ""):
+            return "–"
+        choices = self.instance._meta.get_field(name).flatchoices
+        return str(dict(choices).get(value, value))
+
+    def stored_row(self):
+        """The row as stored now: by its id, or for a row that was new when the page was read,
+        by the fields that make it unique (a colleague may have added it since)."""
+        model = type(self.instance)
+        if self.read_pk is not None:
+            return model._base_manager.filter(pk=self.read_pk).first()
+        unique = next(c for c in model._meta.constraints if isinstance(c, UniqueConstraint))
+        return model._base_manager.filter(
+            **{name: getattr(self.instance, name) for name in unique.fields}
+        ).first()
+
+    def changed_meanwhile(self):
+        """What a colleague saved in this row since it was read ("värde: 555 st"), or None."""
+        stored = self.stored_row()
+        if stored is None:
+            return None if self.read_pk is None else _("borttaget")
+        if self.read_pk is not None and stored.version == self.read_version:
+            return None
+        changed = [name for name in self.fields if getattr(stored, name) != self.read[name]]
+        return ", ".join(
+            f"{self.fields[name].label}: {self.describe(name, getattr(stored, name))}"
+            for name in (changed if self.read_pk is not None and changed else self.fields)
+        )
 
 
 class OutcomeEntryForm(KeepsOthersEdits, forms.ModelForm):
@@ -309,24 +344,28 @@ def carry_done_earlier(promise, year, rows, assessments, rest, today):
     return result
 
 
-def build_forms(promise, year, part_of_year, data, may_withdraw=False):
+def build_forms(promise, year, part_of_year, data, may_withdraw=False, for_saving=False):
     """The page's forms, bound to `data` when posted: one per indicator, and the yearly
     follow-up's form for the whole year (None for a tertial or quarter). `may_withdraw` is
-    whether the user may withdraw saved outcomes."""
+    whether the user may withdraw saved outcomes. `for_saving`, in the saving transaction,
+    locks the rows read until it ends (on PostgreSQL; SQLite's transaction holds the whole
+    database), so that what the page is compared with is what it overwrites."""
     indicators = (
         Indicator.objects.filter(commitment__promise=promise)
         .select_related("commitment__theme", "commitment__promise")
         .prefetch_related("commitment__parties")
         .order_by("commitment__order", "order", "pk")
     )
-    outcomes = {
-        (outcome.indicator_id, outcome.year): outcome
-        for outcome in Outcome.objects.filter(
-            indicator__commitment__promise=promise,
-            year__in=[year, year - 1],
-            part_of_year=part_of_year,
-        )
-    }
+    stored = Outcome.objects.filter(
+        indicator__commitment__promise=promise,
+        year__in=[year, year - 1],
+        part_of_year=part_of_year,
+    )
+    followups = YearlyFollowUp.objects.filter(promise=promise, year=year)
+    if for_saving:
+        stored = stored.select_for_update(of=("self",))
+        followups = followups.select_for_update(of=("self",))
+    outcomes = {(outcome.indicator_id, outcome.year): outcome for outcome in stored}
     previous_parts = {}  # last year's tertials and quarters, which make last year's figure
     if part_of_year == PartOfYear.YEAR:
         for outcome in Outcome.objects.filter(
@@ -354,7 +393,7 @@ def build_forms(promise, year, part_of_year, data, may_withdraw=False):
         )
     if part_of_year != PartOfYear.YEAR:
         return rows, None  # the yearly summary belongs to the whole year only
-    followup = YearlyFollowUp.objects.filter(promise=promise, year=year).first()
+    followup = followups.first()
     followup_form = YearlyFollowUpForm(
         data,
         prefix="arsuppfoljning",
@@ -363,9 +402,14 @@ def build_forms(promise, year, part_of_year, data, may_withdraw=False):
     return rows, followup_form
 
 
+class SavedMeanwhile(Exception):
+    """A colleague's save reached a row between this page's check and its write: nothing was
+    saved. The message names the rows and their values now."""
+
+
 def save_all(rows, followup_form, user, corrections=None):
     """Saves what changed and withdraws what is to be withdrawn, all or nothing; returns a
-    message for the council member.
+    message for the council member, or raises SavedMeanwhile.
 
     `corrections` (publishing.Corrections) are recorded with the save when published figures
     change or are withdrawn.
@@ -373,19 +417,25 @@ def save_all(rows, followup_form, user, corrections=None):
     withdrawn = [form for form in rows if form.withdrawal_requested]
     changed = [form for form in rows if form not in withdrawn and form.has_changed()]
     followup_changed = followup_form is not None and followup_form.has_changed()
-    with transaction.atomic():
-        for form in withdrawn:
-            outcome = form.instance
-            outcome._history_user = user  # the outcome's history keeps the deletion, and who
-            outcome.delete()
-        for form in changed:
-            outcome = form.save(commit=False)
-            outcome.entered_by = user
-            outcome.save()
-        if followup_changed:
-            followup_form.save()
-        if corrections:
-            corrections.record(user)
+    try:
+        with transaction.atomic():
+            for form in withdrawn:
+                outcome = form.instance
+                outcome._history_user = user  # the outcome's history keeps the deletion, and who
+                outcome.delete()
+            for form in changed:
+                outcome = form.save(commit=False)
+                outcome.entered_by = user
+                outcome.save()
+            if followup_changed:
+                followup_form.save()
+            if corrections:
+                corrections.record(user)
+    except (StaleVersion, IntegrityError) as error:
+        # A row changed since it was read (a version), or a new row was added by someone else
+        # (a unique constraint): everything above was rolled back.
+        forms = [*withdrawn, *changed, *([followup_form] if followup_changed else [])]
+        raise SavedMeanwhile(saved_meanwhile_message(forms)) from error
     if not changed and not followup_changed and not withdrawn:
         return _("Inga ändringar att spara.")
     parts = []
@@ -402,6 +452,19 @@ def save_all(rows, followup_form, user, corrections=None):
     if followup_changed:
         parts.append(_("Årsuppföljningen sparades."))
     return " ".join(parts)
+
+
+def saved_meanwhile_message(forms):
+    """ "Inget sparades: någon annan sparade samtidigt Åtagande 2: Trafikkontroller (nu: …)." """
+    label = {form: getattr(form, "row_label", _("årsuppföljningen")) for form in forms}
+    changes = [(label[form], form.changed_meanwhile()) for form in forms]
+    named = "; ".join(
+        _("%(row)s (nu: %(now)s)") % {"row": row, "now": now} for row, now in changes if now
+    )
+    return _(
+        "Inget sparades: någon annan sparade samtidigt som du%(rows)s. Det du skrev står kvar: "
+        "spara igen så jämförs det med det som nu är sparat."
+    ) % {"rows": f": {named}" if named else ""}
 
 
 def followup_entry_url(promise, year):
@@ -461,12 +524,27 @@ def followup_entry_view(request, promise_id, year):
     if part_of_year not in PartOfYear.values:
         messages.error(request, _("Okänd del av året: välj helår, tertial eller kvartal."))
         return redirect(request.path)
+    if request.method != "POST":
+        return entry_page(request, promise, year, part_of_year)
+    # A posted page is checked against the rows and saved in one transaction, which first takes
+    # the promise's row: two council members saving the same promise at once take turns (on
+    # PostgreSQL; an SQLite transaction holds the database), and the second compares with what
+    # the first saved.
+    with transaction.atomic():
+        Promise.objects.select_for_update().only("pk").get(pk=promise.pk)
+        return entry_page(request, promise, year, part_of_year)
 
+
+def entry_page(request, promise, year, part_of_year):
+    """The page, and when posted the check and the save."""
+    change_url = reverse("admin:promises_promise_change", args=[promise.pk])
     data = request.POST if request.method == "POST" else None
     may_withdraw = may_withdraw_outcomes(request.user)
     # Changing a figure the public has seen is allowed, but logged with a reason.
     figures = publishing.PublishedFigures(promise, year, part_of_year)
-    rows, followup_form = build_forms(promise, year, part_of_year, data, may_withdraw)
+    rows, followup_form = build_forms(
+        promise, year, part_of_year, data, may_withdraw, for_saving=data is not None
+    )
     # Judged before validation, so a refused input never shows as the current status.
     today = timezone.localdate()
     rest = Outcome.objects.rest_of_year(promise, year, part_of_year)
@@ -503,9 +581,13 @@ def followup_entry_view(request, promise_id, year):
                 ),
             )
         elif forms_valid and followup_valid:
-            message = save_all(to_check, followup_form, request.user, corrections)
-            messages.success(request, message)
-            return redirect(request.get_full_path())
+            try:
+                message = save_all(to_check, followup_form, request.user, corrections)
+            except SavedMeanwhile as conflict:
+                messages.error(request, str(conflict))  # the page keeps what was typed
+            else:
+                messages.success(request, message)
+                return redirect(request.get_full_path())
         else:
             messages.error(request, refusal_message(rows, followup_form))
 

@@ -128,9 +128,14 @@ class OutcomeResource(SpreadsheetResource):
                 % {"max": MAX_ROWS}
             )
         self.indicators = indicator_index(self.user)
+        # Read locked in the import's transaction, so that no save of these rows falls between
+        # this read and the import's write (on PostgreSQL; an SQLite transaction holds the
+        # database).
         self.outcomes = {
             (o.indicator_id, o.year, o.part_of_year): o
-            for o in Outcome.objects.filter(indicator__in=[i for i in self.indicators.values()])
+            for o in Outcome.objects.filter(
+                indicator__in=[i for i in self.indicators.values()]
+            ).select_for_update(of=("self",))
         }
         self.year_parts = {}  # (indicator id, year) → the outcomes of the year's parts
         for (indicator_id, year, part), outcome in self.outcomes.items():
@@ -216,6 +221,10 @@ class OutcomeResource(SpreadsheetResource):
         if self.user is not None and self.user.is_authenticated:
             instance.entered_by = self.user
         instance.entered_at = timezone.now()  # bulk saves skip auto_now
+        if instance.pk is not None:
+            # Bulk saves skip the version check too: counted up here, a page opened before the
+            # import cannot overwrite the imported figures (models.SavedOnlyIfUnchanged).
+            instance.version += 1
         if errors:
             raise ValidationError(errors)
 
@@ -263,6 +272,7 @@ class OutcomeResource(SpreadsheetResource):
             "override_reason",
             "entered_by",
             "entered_at",
+            "version",
         ]
 
     def skip_row(self, instance, original, row, import_validation_errors=None):

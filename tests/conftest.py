@@ -1,6 +1,7 @@
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db.backends.signals import connection_created
 from django.utils import translation
 
 from followup.factories import OutcomeFactory
@@ -14,6 +15,25 @@ from promises.factories import (
     UserFactory,
 )
 from promises.models import Area, Promise
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite tests run on a database file, as the site does, not Django's shared in-memory
+    database: its connections lock whole tables and fail at once ("database table is locked")
+    where a file's wait their turn, so concurrent saves (tests/followup/test_concurrent_saves.py)
+    could not race on it."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.db")
+        connection_created.connect(not_synced_to_disk)
+
+
+def not_synced_to_disk(connection, **kwargs):
+    """A test database need not survive a power cut: about as fast as one in memory."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous = OFF")
 
 
 def pytest_report_header():

@@ -1,0 +1,77 @@
+"""The admin's change forms of outcomes and yearly follow-ups refuse to overwrite a colleague's
+save: the form carries the version of the row it showed (models.SavedOnlyIfUnchanged), and the
+row is read and locked in the saving transaction, so a stale form is refused with a message
+naming what changed, and re-shown with what the user typed."""
+
+from django import forms
+from django.contrib.admin.utils import display_for_field
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+
+class VersionedForm(forms.ModelForm):
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial["seen_version"] = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        current = self.instance.version
+        if self.instance.pk is not None and cleaned.get("seen_version") != current:
+            self.add_error(None, self.stale_message(cleaned.get("seen_version")))
+            # The form is shown again with what was typed; saving it again, after reading what
+            # changed, replaces the colleague's save knowingly.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("seen_version")] = current
+        return cleaned
+
+    def stale_message(self, seen):
+        changes = self.changes_since(seen)
+        message = _("Någon annan har sparat detta efter att du öppnade sidan. Inget sparades.")
+        if changes:
+            message += " " + _("Ändrat: %(changes)s.") % {"changes": changes}
+        return (
+            message
+            + " "
+            + _(
+                "Det du skrev står kvar: spara igen för att ersätta den andras ändring, "
+                "eller ladda om sidan."
+            )
+        )
+
+    def changes_since(self, seen):
+        """ "kommentar (nu: Ny text)", for each field of the form that changed since the version
+        the page showed, read from the row's history; empty when the history does not know."""
+        shown = self.instance.history.filter(version=seen).first() if seen else None
+        if shown is None:
+            return ""
+        changed = []
+        for name in self.fields:
+            if not hasattr(shown, name):
+                continue
+            field = self.instance._meta.get_field(name)
+            if not field.concrete or field.is_relation:
+                continue
+            now = getattr(self.instance, name)
+            if getattr(shown, name) != now:
+                changed.append(
+                    _("%(field)s (nu: %(value)s)")
+                    % {"field": field.verbose_name, "value": display_for_field(now, field, "–")}
+                )
+        return ", ".join(changed)
+
+
+class LocksRowOnSave:
+    """A ModelAdmin mixin: a posted change (or deletion) reads its row locked, in the admin's
+    transaction, so the version compared is the version overwritten (on PostgreSQL; an SQLite
+    transaction holds the database)."""
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and request.method == "POST" and not transaction.get_autocommit():
+            list(self.model._base_manager.select_for_update().filter(pk=obj.pk).values("pk"))
+            obj.refresh_from_db()
+        return obj
