@@ -49,6 +49,11 @@ class OutcomeAdminForm(VersionedForm):
         self.before = (self.instance.value, self.instance.status_override)
         self.corrections = None
 
+    def describe(self, field, value):
+        if field.name == "value" and value is not None:
+            return self.instance.indicator.format_value(value)  # "187 st", as the page shows it
+        return super().describe(field, value)
+
     def clean(self):
         cleaned = super().clean()
         # On a change page indicator, year and part of the year are read-only: they come from

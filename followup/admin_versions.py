@@ -29,18 +29,17 @@ class VersionedForm(forms.ModelForm):
         return cleaned
 
     def stale_message(self, seen):
+        parts = [_("Någon annan har sparat detta efter att du öppnade sidan. Inget sparades.")]
         changes = self.changes_since(seen)
-        message = _("Någon annan har sparat detta efter att du öppnade sidan. Inget sparades.")
         if changes:
-            message += " " + _("Ändrat: %(changes)s.") % {"changes": changes}
-        return (
-            message
-            + " "
-            + _(
+            parts.append(_("Ändrat: %(changes)s.") % {"changes": changes})
+        parts.append(
+            _(
                 "Det du skrev står kvar: spara igen för att ersätta den andras ändring, "
                 "eller ladda om sidan."
             )
         )
+        return " ".join(parts)
 
     def changes_since(self, seen):
         """ "kommentar (nu: Ny text)", for each field of the form that changed since the version
@@ -59,9 +58,12 @@ class VersionedForm(forms.ModelForm):
             if getattr(shown, name) != now:
                 changed.append(
                     _("%(field)s (nu: %(value)s)")
-                    % {"field": field.verbose_name, "value": display_for_field(now, field, "–")}
+                    % {"field": field.verbose_name, "value": self.describe(field, now)}
                 )
         return ", ".join(changed)
+
+    def describe(self, field, value):
+        return display_for_field(value, field, "–")
 
 
 class LocksRowOnSave:

@@ -94,7 +94,7 @@ class KeepsOthersEdits:
         ).first()
 
     def changed_meanwhile(self):
-        """What a colleague saved in this row since it was read ("värde: 555 st"), or None."""
+        """What a colleague saved in this row since it was read ("värde ”555 st”"), or None."""
         stored = self.stored_row()
         if stored is None:
             return None if self.read_pk is None else _("borttaget")
@@ -102,7 +102,8 @@ class KeepsOthersEdits:
             return None
         changed = [name for name in self.fields if getattr(stored, name) != self.read[name]]
         return ", ".join(
-            f"{self.fields[name].label}: {self.describe(name, getattr(stored, name))}"
+            f"{self.instance._meta.get_field(name).verbose_name} "
+            f"”{self.describe(name, getattr(stored, name))}”"
             for name in (changed if self.read_pk is not None and changed else self.fields)
         )
 

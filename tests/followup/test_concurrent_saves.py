@@ -97,23 +97,23 @@ def test_two_comments_saved_at_the_same_moment_one_is_saved_and_the_other_told(e
     url = entry_url(promise)
     prefix = f"indikator-{indicator.pk}"
     outcome = Outcome.objects.create(indicator=indicator, year=2023, value=104, comment="Gammal")
-    for round in range(ROUNDS):
+    for turn in range(ROUNDS):
         annas, bos = opened(anna, url), opened(bo, url)
-        annas[f"{prefix}-comment"] = f"Annas kommentar {round}"
-        bos[f"{prefix}-comment"] = f"Bos kommentar {round}"
+        annas[f"{prefix}-comment"] = f"Annas kommentar {turn}"
+        bos[f"{prefix}-comment"] = f"Bos kommentar {turn}"
 
         results = at_once(post(anna, url, annas), post(bo, url, bos))
 
         assert sorted(saved(response) for response in results) == [False, True]
         winner, loser = ("Anna", "Bo") if saved(results[0]) else ("Bo", "Anna")
         outcome.refresh_from_db()
-        assert outcome.comment == f"{winner}s kommentar {round}"
+        assert outcome.comment == f"{winner}s kommentar {turn}"
         refusal = results[1 if winner == "Anna" else 0].text
         assert (
             "Någon annan har ändrat detta efter att du öppnade sidan "
-            f"(nu: {winner}s kommentar {round})" in refusal
+            f"(nu: {winner}s kommentar {turn})" in refusal
         )
-        assert f"{loser}s kommentar {round}</textarea>" in refusal  # kept in the page
+        assert f"{loser}s kommentar {turn}</textarea>" in refusal  # kept in the page
 
 
 def test_a_value_and_a_comment_saved_at_the_same_moment_are_both_kept(editors):
@@ -122,16 +122,16 @@ def test_a_value_and_a_comment_saved_at_the_same_moment_are_both_kept(editors):
     url = entry_url(promise)
     prefix = f"indikator-{indicator.pk}"
     outcome = Outcome.objects.create(indicator=indicator, year=2023, value=100, comment="Gammal")
-    for round in range(ROUNDS):
+    for turn in range(ROUNDS):
         annas, bos = opened(anna, url), opened(bo, url)
-        annas[f"{prefix}-value"] = str(200 + round)
-        bos[f"{prefix}-comment"] = f"Bos kommentar {round}"
+        annas[f"{prefix}-value"] = str(200 + turn)
+        bos[f"{prefix}-comment"] = f"Bos kommentar {turn}"
 
         results = at_once(post(anna, url, annas), post(bo, url, bos))
 
         assert [saved(response) for response in results] == [True, True]
         outcome.refresh_from_db()
-        assert (outcome.value, outcome.comment) == (200 + round, f"Bos kommentar {round}")
+        assert (outcome.value, outcome.comment) == (200 + turn, f"Bos kommentar {turn}")
 
 
 def test_two_summaries_saved_at_the_same_moment_one_is_saved_and_the_other_told(editors):
@@ -139,17 +139,17 @@ def test_two_summaries_saved_at_the_same_moment_one_is_saved_and_the_other_told(
     promise = indicator.commitment.promise
     url = entry_url(promise)
     followup = YearlyFollowUp.objects.create(promise=promise, year=2023, summary="Gammal")
-    for round in range(ROUNDS):
+    for turn in range(ROUNDS):
         annas, bos = opened(anna, url), opened(bo, url)
-        annas["arsuppfoljning-summary"] = f"Annas år {round}"
-        bos["arsuppfoljning-summary"] = f"Bos år {round}"
+        annas["arsuppfoljning-summary"] = f"Annas år {turn}"
+        bos["arsuppfoljning-summary"] = f"Bos år {turn}"
 
         results = at_once(post(anna, url, annas), post(bo, url, bos))
 
         assert sorted(saved(response) for response in results) == [False, True]
         winner = "Anna" if saved(results[0]) else "Bo"
         followup.refresh_from_db()
-        assert followup.summary == f"{winner}s år {round}"
+        assert followup.summary == f"{winner}s år {turn}"
 
 
 def test_two_first_figures_for_the_same_row_at_the_same_moment_one_is_saved_and_the_other_told(
@@ -159,7 +159,7 @@ def test_two_first_figures_for_the_same_row_at_the_same_moment_one_is_saved_and_
     promise = indicator.commitment.promise
     url = entry_url(promise)
     prefix = f"indikator-{indicator.pk}"
-    for round in range(ROUNDS):
+    for _turn in range(ROUNDS):
         Outcome.objects.filter(indicator=indicator).delete()
         annas, bos = opened(anna, url), opened(bo, url)
         annas[f"{prefix}-value"] = "111"
@@ -182,18 +182,18 @@ def test_two_admin_saves_of_an_outcome_at_the_same_moment_one_is_saved_and_the_o
     indicator, (anna, bo) = editors
     outcome = Outcome.objects.create(indicator=indicator, year=2023, value=104, comment="Gammal")
     url = change_url(outcome)
-    for round in range(ROUNDS):
+    for turn in range(ROUNDS):
         annas, bos = opened(anna, url, "outcome_form"), opened(bo, url, "outcome_form")
-        annas["comment"] = f"Annas kommentar {round}"
-        bos["comment"] = f"Bos kommentar {round}"
+        annas["comment"] = f"Annas kommentar {turn}"
+        bos["comment"] = f"Bos kommentar {turn}"
 
         results = at_once(post(anna, url, annas), post(bo, url, bos))
 
         assert sorted(saved(response) for response in results) == [False, True]
         winner, loser = ("Anna", "Bo") if saved(results[0]) else ("Bo", "Anna")
         outcome.refresh_from_db()
-        assert outcome.comment == f"{winner}s kommentar {round}"
+        assert outcome.comment == f"{winner}s kommentar {turn}"
         refusal = results[1 if winner == "Anna" else 0].text
         assert "Någon annan har sparat detta efter att du öppnade sidan." in refusal
-        assert f"kommentar (nu: {winner}s kommentar {round})" in refusal
-        assert f"{loser}s kommentar {round}</textarea>" in refusal
+        assert f"kommentar (nu: {winner}s kommentar {turn})" in refusal
+        assert f"{loser}s kommentar {turn}</textarea>" in refusal
