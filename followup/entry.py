@@ -82,6 +82,12 @@ class KeepsOthersEdits:
         choices = self.instance._meta.get_field(name).flatchoices
         return str(dict(choices).get(value, value))
 
+    def forget_refused_save(self):
+        """After a rolled-back save the page is shown again: its row is as read, not as the
+        save left the instance (an id for a row that is not stored, a version counted up)."""
+        self.instance.pk, self.instance.version = self.read_pk, self.read_version
+        self.instance._state.adding = self.read_pk is None
+
     def stored_row(self):
         """The row as stored now: by its id, or for a row that was new when the page was read,
         by the fields that make it unique (a colleague may have added it since)."""
@@ -436,6 +442,8 @@ def save_all(rows, followup_form, user, corrections=None):
         # A row changed since it was read (a version), or a new row was added by someone else
         # (a unique constraint): everything above was rolled back.
         forms = [*withdrawn, *changed, *([followup_form] if followup_changed else [])]
+        for form in forms:
+            form.forget_refused_save()
         raise SavedMeanwhile(saved_meanwhile_message(forms)) from error
     if not changed and not followup_changed and not withdrawn:
         return _("Inga ändringar att spara.")

@@ -2,8 +2,6 @@
 change forms refuse a stale version with a message, and the entry page's write is conditional
 on the version it compared with."""
 
-from decimal import Decimal
-
 import pytest
 from django.urls import reverse
 
@@ -120,32 +118,41 @@ def test_a_stale_copy_of_a_row_is_never_saved_or_deleted(outcome):
     assert outcome.comment == "Kollegans kommentar"
 
 
-def test_the_entry_pages_write_is_refused_if_the_row_changed_after_its_check(admin_user, outcome):
+def test_the_entry_pages_write_is_refused_if_a_row_changed_after_its_check(admin_user, outcome):
     """Inside the saving transaction the rows are locked, so this cannot happen on PostgreSQL or
     in an SQLite transaction; the write's own check holds where a lock does not."""
-    indicator = outcome.indicator
-    prefix = f"indikator-{indicator.pk}"
-    data = {
-        f"{prefix}-value": "120",
-        f"{prefix}-comment": "Gammal",
-        f"{prefix}-status_override": "",
-        f"{prefix}-override_reason": "",
-        f"initial-{prefix}-value": "104",
-        f"initial-{prefix}-comment": "Gammal",
-    }
-    rows, followup_form = build_forms(
-        indicator.commitment.promise, 2023, PartOfYear.YEAR, data, for_saving=False
+    controls = outcome.indicator
+    survey = controls.commitment.indicators.create(
+        name="Trygga", unit="%", kind="percent", rule="at_least", target_value=60, order=2
     )
+    answers = Outcome.objects.create(indicator=survey, year=2023, value=58)
+    data = {}
+    for indicator, value, shown in [(controls, "120", "104"), (survey, "61", "58")]:
+        prefix = f"indikator-{indicator.pk}"
+        comment = "Gammal" if indicator == controls else ""
+        data |= {
+            f"{prefix}-value": value,
+            f"{prefix}-comment": comment,
+            f"{prefix}-status_override": "",
+            f"{prefix}-override_reason": "",
+            f"initial-{prefix}-value": shown,
+            f"initial-{prefix}-comment": comment,
+        }
+    promise = controls.commitment.promise
+    rows, _followup_form = build_forms(promise, 2023, PartOfYear.YEAR, data, for_saving=False)
     assert all(form.is_valid() for form in rows)
-    colleague_saves(outcome, comment="Kollegans kommentar")
+    colleague_saves(answers, comment="Kollegans kommentar")
 
     with pytest.raises(SavedMeanwhile) as refusal:
         save_all(rows, None, admin_user)
 
     assert str(refusal.value) == (
-        "Inget sparades: någon annan sparade samtidigt som du: Åtagande 1: Trafikkontroller "
+        "Inget sparades: någon annan sparade samtidigt som du: Åtagande 1: Trygga "
         "(nu: kommentar ”Kollegans kommentar”). Det du skrev står kvar: spara igen så jämförs "
         "det med det som nu är sparat."
     )
     outcome.refresh_from_db()
-    assert (outcome.value, outcome.comment) == (Decimal(104), "Kollegans kommentar")
+    answers.refresh_from_db()
+    assert (outcome.value, answers.value, answers.comment) == (104, 58, "Kollegans kommentar")
+    # The page is shown again as it was read, not as the rolled-back save left it.
+    assert [form.instance.version for form in rows] == [1, 1]
