@@ -20,8 +20,11 @@ class VersionedForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         current = self.instance.version
-        if self.instance.pk is not None and cleaned.get("seen_version") != current:
-            self.add_error(None, self.stale_message(cleaned.get("seen_version")))
+        # A client that sends no version is not checked, as the entry page does not check one
+        # that sends no shown values; every form the admin shows sends it.
+        seen = cleaned.get("seen_version")
+        if self.instance.pk is not None and seen is not None and seen != current:
+            self.add_error(None, self.stale_message(seen))
             # The form is shown again with what was typed; saving it again, after reading what
             # changed, replaces the colleague's save knowingly.
             self.data = self.data.copy()
@@ -44,7 +47,7 @@ class VersionedForm(forms.ModelForm):
     def changes_since(self, seen):
         """ "kommentar (nu: Ny text)", for each field of the form that changed since the version
         the page showed, read from the row's history; empty when the history does not know."""
-        shown = self.instance.history.filter(version=seen).first() if seen else None
+        shown = self.instance.history.filter(version=seen).first()
         if shown is None:
             return ""
         changed = []

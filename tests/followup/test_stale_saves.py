@@ -77,11 +77,10 @@ def test_a_yearly_follow_up_form_opened_before_a_colleague_saved_is_refused(admi
     assert followup.summary == "Kollegans sammanfattning"
 
 
-def test_an_outcome_form_sent_without_its_version_is_refused(admin_client, outcome):
+def test_an_outcome_form_sent_with_a_forged_version_is_refused(admin_client, outcome):
     url = reverse("admin:followup_outcome_change", args=[outcome.pk])
     mine = opened(admin_client, url, "outcome_form")
-    del mine["seen_version"]
-    response = admin_client.post(url, {**mine, "comment": "Min kommentar"})
+    response = admin_client.post(url, {**mine, "seen_version": "7", "comment": "Min kommentar"})
     assert REFUSED in response.text
     outcome.refresh_from_db()
     assert outcome.comment == "Gammal"
