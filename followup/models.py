@@ -75,13 +75,15 @@ class SavedOnlyIfUnchanged:
         if self._state.adding:
             return super().save(*args, **kwargs)  # a new row: its unique constraints guard it
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
-        with transaction.atomic(using=using):
+        # No savepoint of its own: within a caller's transaction, the claim and the save are
+        # undone together with it (and a save of many rows stays one edit, promises/revision.py).
+        with transaction.atomic(using=using, savepoint=False):
             self.claim_version(using)
             return super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
-        with transaction.atomic(using=using):
+        with transaction.atomic(using=using, savepoint=False):
             self.claim_version(using)
             return super().delete(*args, **kwargs)
 

@@ -3,6 +3,7 @@ change forms refuse a stale version with a message, and the entry page's write i
 on the version it compared with."""
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from followup.entry import SavedMeanwhile, build_forms, save_all
@@ -109,9 +110,9 @@ def test_a_stale_copy_of_a_row_is_never_saved_or_deleted(outcome):
     stale = Outcome.objects.get(pk=outcome.pk)
     colleague_saves(outcome, comment="Kollegans kommentar")
     stale.comment = "Min kommentar"
-    with pytest.raises(StaleVersion):
+    with pytest.raises(StaleVersion), transaction.atomic():
         stale.save()
-    with pytest.raises(StaleVersion):
+    with pytest.raises(StaleVersion), transaction.atomic():
         stale.delete()
     outcome.refresh_from_db()
     assert outcome.comment == "Kollegans kommentar"
