@@ -26,10 +26,37 @@ class VersionedForm(forms.ModelForm):
         if self.instance.pk is not None and seen is not None and seen != current:
             self.add_error(None, self.stale_message(seen))
             # The form is shown again with what was typed; saving it again, after reading what
-            # changed, replaces the colleague's save knowingly.
+            # changed, replaces the colleague's save knowingly, but only in the fields the user
+            # changed: a field left as shown takes the colleague's value.
             self.data = self.data.copy()
             self.data[self.add_prefix("seen_version")] = current
+            self.take_colleagues_values(seen, cleaned)
         return cleaned
+
+    def take_colleagues_values(self, seen, cleaned):
+        shown = self.instance.history.filter(version=seen).first()
+        if shown is None:
+            return
+        for name in self.compared_fields(shown):
+            then, now = getattr(shown, name), getattr(self.instance, name)
+            if name in cleaned and cleaned[name] == then and now != then:
+                self.data[self.add_prefix(name)] = self.as_posted(name, now)
+
+    def as_posted(self, name, value):
+        """The value as the form's widget writes it, as a browser would send it back."""
+        if value is None:
+            return ""
+        written = self.fields[name].widget.format_value(value)
+        return written[0] if isinstance(written, list) else written
+
+    def compared_fields(self, shown):
+        """The form's own columns, which the history of the row records."""
+        for name in self.fields:
+            if not hasattr(shown, name):
+                continue
+            field = self.instance._meta.get_field(name)
+            if field.concrete and not field.is_relation:
+                yield name
 
     def stale_message(self, seen):
         parts = [_("Någon annan har sparat detta efter att du öppnade sidan. Inget sparades.")]
@@ -51,12 +78,8 @@ class VersionedForm(forms.ModelForm):
         if shown is None:
             return ""
         changed = []
-        for name in self.fields:
-            if not hasattr(shown, name):
-                continue
+        for name in self.compared_fields(shown):
             field = self.instance._meta.get_field(name)
-            if not field.concrete or field.is_relation:
-                continue
             now = getattr(self.instance, name)
             if getattr(shown, name) != now:
                 changed.append(

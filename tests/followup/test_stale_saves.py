@@ -2,6 +2,9 @@
 change forms refuse a stale version with a message, and the entry page's write is conditional
 on the version it compared with."""
 
+from decimal import Decimal
+
+import lxml.html
 import pytest
 from django.db import transaction
 from django.urls import reverse
@@ -59,6 +62,35 @@ def test_saving_the_refused_outcome_form_again_replaces_the_colleagues_save_know
     assert admin_client.post(url, again).status_code == 302
     outcome.refresh_from_db()
     assert outcome.comment == "Min kommentar"
+
+
+def test_saving_the_refused_form_again_keeps_the_colleagues_change_to_a_field_left_untouched(
+    admin_client, outcome
+):
+    url = reverse("admin:followup_outcome_change", args=[outcome.pk])
+    mine = opened(admin_client, url, "outcome_form")
+    colleague_saves(outcome, comment="Kollegans kommentar")
+    refused_page = admin_client.post(url, {**mine, "value": "120"})  # the comment changed
+
+    again = form_values(refused_page.text)
+    assert again["value"] == "120"  # what was typed is still there
+    assert again["comment"] == "Kollegans kommentar"  # and the colleague's comment is shown
+    saved = admin_client.post(url, again)
+    assert saved.status_code == 302
+    outcome.refresh_from_db()
+    assert (outcome.value, outcome.comment) == (Decimal("120"), "Kollegans kommentar")
+
+
+def form_values(page):
+    """The refused page's form as a browser would send it back."""
+    form = lxml.html.fromstring(page).get_element_by_id("outcome_form")
+    values = dict(form.form_values())
+    for element in form.inputs:
+        if element.tag == "textarea":  # a browser drops the newline that starts its content
+            values[element.name] = (element.text or "").removeprefix("\n")
+        elif element.get("type", "text") == "text":
+            values.setdefault(element.name, "")
+    return values
 
 
 def test_a_yearly_follow_up_form_opened_before_a_colleague_saved_is_refused(admin_client, outcome):
