@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -195,7 +196,7 @@ class YearlyFollowUpAdminForm(VersionedForm):
     rule is YearlyFollowUp's, the reason is asked for here."""
 
     summary = MultilineField(
-        label=YearlyFollowUp._meta.get_field("summary").verbose_name,
+        label=capfirst(YearlyFollowUp._meta.get_field("summary").verbose_name),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
         help_text=YearlyFollowUp._meta.get_field("summary").help_text,

@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -263,7 +264,7 @@ def year_basis_note(figure):
 
 class YearlyFollowUpForm(KeepsOthersEdits, forms.ModelForm):
     summary = MultilineField(
-        label=gettext_lazy("sammanfattning"),
+        label=capfirst(YearlyFollowUp._meta.get_field("summary").verbose_name),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
         help_text=YearlyFollowUp._meta.get_field("summary").help_text,

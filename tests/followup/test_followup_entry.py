@@ -345,3 +345,16 @@ def test_a_yes_no_answer_is_shown_and_kept_when_the_row_is_not_touched(
     untouched = form_data([done], **{f"{done.pk}__value": "1"})
     admin_client.post(entry_url(promise, 2023), shown(untouched, **{f"{done.pk}__value": "1"}))
     assert Outcome.objects.get(indicator=done).value == 1
+
+
+def test_the_yearly_summary_is_labelled_with_a_capital_letter_on_the_entry_page_and_its_admin(
+    admin_client, two_year_promise
+):
+    promise = two_year_promise[0]
+    entry = admin_client.get(entry_url(promise, promise.start_year)).text
+    followup = YearlyFollowUp.objects.create(promise=promise, year=promise.start_year)
+    change = admin_client.get(reverse("admin:followup_yearlyfollowup_change", args=[followup.pk]))
+
+    for page in [entry, change.text]:
+        assert ">Sammanfattning:</label>" in page
+        assert ">sammanfattning:</label>" not in page
