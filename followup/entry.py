@@ -62,15 +62,24 @@ class KeepsOthersEdits:
             if field.show_hidden_initial and field.has_changed(current, shown):
                 message = _(
                     "Någon annan har ändrat detta efter att du öppnade sidan (nu: %(current)s). "
-                    "Ladda om sidan och gör din ändring igen."
+                    "Det du skrev står kvar: spara igen för att ersätta det, eller ladda om sidan."
                 )
                 now = getattr(self.instance, name)  # the database's value, not yet replaced
                 self.add_error(name, message % {"current": self.describe(name, now)})
+                self.show_as_seen(name, now)
         # Saving writes every field of the form: the untouched ones keep the database's value,
         # which a colleague may have changed since this page was opened.
         for name in self.fields:
             if name not in changed and name in self.cleaned_data:
                 self.cleaned_data[name] = getattr(self.instance, name)
+
+    def show_as_seen(self, name, value):
+        """The page shown again counts the colleague's value as the one it showed, so that saving
+        it again replaces that value knowingly; the input keeps what this member typed."""
+        field = self.fields[name]
+        self.data = self.data.copy()  # the request's own data is shared by every row's form
+        shown = field.hidden_widget().format_value(field.prepare_value(value))
+        self.data[self.add_initial_prefix(name)] = shown if shown is not None else ""
 
     def clean(self):
         cleaned_data = super().clean()

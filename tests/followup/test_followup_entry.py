@@ -358,3 +358,25 @@ def test_the_yearly_summary_is_labelled_with_a_capital_letter_on_the_entry_page_
     for page in [entry, change.text]:
         assert ">Sammanfattning:</label>" in page
         assert ">sammanfattning:</label>" not in page
+
+
+def test_saving_a_refused_figure_again_replaces_the_colleagues_figure_knowingly(
+    admin_client, two_year_promise
+):
+    promise, controls, survey = two_year_promise
+    Outcome.objects.create(indicator=controls, year=2023, value=304)
+    opened = {f"{controls.pk}__value": "304", f"{survey.pk}__value": ""}
+    Outcome.objects.filter(indicator=controls).update(value=555)  # Bo saved in between
+    anna = form_data([controls], **{f"{controls.pk}__value": "400"})
+    refused = admin_client.post(entry_url(promise, 2023), shown(anna, **opened)).text
+    assert "spara igen för att ersätta det" in refused
+
+    # The refused page, sent back as it is, now counts Bo's 555 as what Anna saw.
+    shown_again = f'name="initial-indikator-{controls.pk}-value" value="555'
+    assert shown_again in refused
+    typed = f'name="indikator-{controls.pk}-value" value="400"'
+    assert typed in refused
+    again = shown(anna, **{**opened, f"{controls.pk}__value": "555"})
+    response = admin_client.post(entry_url(promise, 2023), again, follow=True)
+    assert "Sparat: 1 utfall." in response.text
+    assert Outcome.objects.get(indicator=controls).value == 400
