@@ -169,7 +169,28 @@ class CheckedChoicesAdmin:
         return CheckedChangeList
 
 
-class AreaScopedAdmin(CheckedChoicesAdmin):
+class ScopedChoices(CheckedChoicesAdmin):
+    """Mixin for a ModelAdmin or inline: the choices of its related fields are what the user's
+    areas may use (scoped_choices); `choices_role` narrows a foreign key's choices to the areas
+    where the user holds that role."""
+
+    def choices_role(self):
+        return None
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        choices = scoped_choices(db_field, request, self.choices_role())
+        if choices is not None:
+            kwargs["queryset"] = choices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        choices = scoped_choices(db_field, request)
+        if choices is not None:
+            kwargs["queryset"] = choices
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class AreaScopedAdmin(ScopedChoices):
     """Mixin for a ModelAdmin: `area_path` leads from the model to its area.
 
     Lists, search, filters, autocomplete, exports and every object page go through
@@ -187,18 +208,8 @@ class AreaScopedAdmin(CheckedChoicesAdmin):
             return queryset
         return queryset.filter(**{f"{self.area_path}__in": areas_of(request.user)})
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        role = Membership.Role.COORDINATOR if self.coordinator_only else None
-        choices = scoped_choices(db_field, request, role)
-        if choices is not None:
-            kwargs["queryset"] = choices
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        choices = scoped_choices(db_field, request)
-        if choices is not None:
-            kwargs["queryset"] = choices
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+    def choices_role(self):
+        return Membership.Role.COORDINATOR if self.coordinator_only else None
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and self.may_edit(request, obj)
@@ -260,7 +271,7 @@ class CheckedRows:
         return super().get_queryset()
 
 
-class CoordinatorInline(CheckedChoicesAdmin):
+class CoordinatorInline(ScopedChoices):
     """Mixin for an inline of a coordinator-only parent: `parent_area_path` leads to the area.
 
     A page takes at most `absolute_max` rows of each inline, whatever count the form posts:
@@ -276,18 +287,6 @@ class CoordinatorInline(CheckedChoicesAdmin):
         base = kwargs.get("formset", self.formset)
         kwargs["formset"] = type(base.__name__, (CheckedRows, base), {})
         return super().get_formset(request, obj, **kwargs)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        choices = scoped_choices(db_field, request)
-        if choices is not None:
-            kwargs["queryset"] = choices
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        choices = scoped_choices(db_field, request)
-        if choices is not None:
-            kwargs["queryset"] = choices
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and self.may_edit(request, obj)
