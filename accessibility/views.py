@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accessibility.limits import may_report
@@ -27,5 +28,5 @@ def statement(request):
             return render(request, "accessibility/statement.html", {"form": form}, status=429)
         form.save()
         messages.success(request, _("Tack! Vi har tagit emot din rapport."))
-        return redirect("accessibility")
+        return redirect(reverse("accessibility") + "#rapportera")
     return render(request, "accessibility/statement.html", {"form": form})

@@ -22,6 +22,7 @@ from followup.spreadsheet_cells import (
     OverrideWidget,
     TextWidget,
     part_of_year_named,
+    too_long,
     yes_no_named,
 )
 from followup.spreadsheets import COLUMNS
@@ -123,10 +124,7 @@ class OutcomeResource(SpreadsheetResource):
                 % {"columns": ", ".join(f"”{labels[key]}”" for key in missing)}
             )
         if len(dataset) > MAX_ROWS:
-            raise ValueError(
-                _("Filen har fler än %(max)s rader; dela upp den och läs in delarna var för sig.")
-                % {"max": MAX_ROWS}
-            )
+            raise ValueError(str(too_long()))
         self.indicators = indicator_index(self.user)
         # Read locked in the import's transaction, so that no save of these rows falls between
         # this read and the import's write (on PostgreSQL; an SQLite transaction holds the

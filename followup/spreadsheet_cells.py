@@ -17,7 +17,7 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from followup.models import PartOfYear
 from followup.status import Override
-from promises.numbers import parse_number
+from promises.numbers import format_number, parse_number
 from promises.resources import FORMULA_STARTS, neutralise
 
 # What an import reads at most, whatever a file declares. The national yearly report has about
@@ -137,7 +137,7 @@ class FileRefused(ValueError):
 def too_long():
     return FileRefused(
         _("Filen har fler än %(max)s rader; dela upp den och läs in delarna var för sig.")
-        % {"max": MAX_ROWS}
+        % {"max": format_number(MAX_ROWS)}
     )
 
 

@@ -3,8 +3,9 @@
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
 from django.http import Http404
+from django.utils import timezone
 from django.utils.functional import Promise as LazyText
-from django.utils.text import capfirst
+from django.utils.text import capfirst, slugify
 from import_export import admin as import_export_admin
 from import_export import fields, resources, widgets
 from import_export.forms import SelectableFieldsExportForm
@@ -157,9 +158,24 @@ class HeaderNamedExportForm(SelectableFieldsExportForm):
         return super()._get_field_label(resource, field_name)
 
 
-class ExportMixin(SafeExportQueryset, import_export_admin.ExportMixin):
+class NamedExport:
+    """The exported file and its sheet named as the admin names the list ("utfall-2026-12-01.xlsx",
+    sheet "Utfall"), not by the model's code name ("Outcome") and tablib's "Tablib Dataset"."""
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        data = super().get_data_for_export(request, queryset, **kwargs)
+        data.title = capfirst(str(self.model._meta.verbose_name_plural))[:31]  # Excel's limit
+        return data
+
+    def get_export_filename(self, request, queryset, file_format):
+        # ASCII only, as the name goes into a header as it is: Årsuppföljningar, arsuppfoljningar.
+        name = slugify(str(self.model._meta.verbose_name_plural))
+        return f"{name}-{timezone.localdate().isoformat()}.{file_format.get_extension()}"
+
+
+class ExportMixin(SafeExportQueryset, NamedExport, import_export_admin.ExportMixin):
     export_form_class = HeaderNamedExportForm
 
 
-class ImportExportMixin(SafeExportQueryset, import_export_admin.ImportExportMixin):
+class ImportExportMixin(SafeExportQueryset, NamedExport, import_export_admin.ImportExportMixin):
     export_form_class = HeaderNamedExportForm

@@ -80,3 +80,14 @@ def test_the_promise_page_fits_a_phone_without_sideways_scrolling(phone):
     phone.goto("/eskilstuna/2021/")
     expect(phone.get_by_text("104 av 200 (52 %)")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_problem_report_answers_where_the_phone_reader_pressed_send(phone):
+    # The report form lies far down the statement; its answers must not land off screen.
+    phone.goto("/tillganglighet/")
+    phone.get_by_label("Sida").fill("/eskilstuna/2021/")
+    phone.get_by_role("button", name="Skicka rapport").click()
+    expect(phone.get_by_text("Detta fält måste fyllas i.")).to_be_in_viewport()
+    phone.get_by_label("Beskrivning av problemet").fill("Diagrammet läses inte upp")
+    phone.get_by_role("button", name="Skicka rapport").click()
+    expect(phone.get_by_text("Tack! Vi har tagit emot din rapport.")).to_be_in_viewport()

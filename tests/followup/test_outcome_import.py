@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from followup.models import Correction, Outcome
@@ -175,7 +176,7 @@ def test_an_empty_file_and_a_file_that_is_not_a_spreadsheet_are_refused(admin_cl
 def test_more_than_five_thousand_rows_are_refused(admin_client, survey):
     rows = [["Vasteras", "2023–2024", 2023, 1, 1, 1, ""]] * 5_001
     response = upload(admin_client, xlsx(rows))
-    assert "Filen har fler än 5000 rader" in response.text.replace("\u00a0", "")
+    assert "Filen har fler än 5\u00a0000 rader" in response.text
     assert "confirm_form" not in response.context
 
 
@@ -207,6 +208,21 @@ def test_every_model_exports_with_swedish_headers_and_names(admin_client, demo):
     assert [c.value for c in sheet[1]][:3] == ["Medborgarlöfte", "Nummer", "Kort namn"]
     assert sheet["A2"].value == "Medborgarlöfte Eskilstuna 2021"
     assert "Polismyndigheten" in [c.value for c in sheet[2]]
+
+
+def test_an_exported_file_and_its_sheet_are_named_in_swedish(admin_client, demo):
+    url = reverse("admin:followup_outcome_export")
+    response = admin_client.post(
+        url, {"format": "0", "resource": "0", "outcomeresource_outcome": "on"}
+    )
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="utfall-{today}.xlsx"'
+    assert load_workbook(BytesIO(response.content)).active.title == "Utfall"
+    url = reverse("admin:followup_yearlyfollowup_export")
+    response = admin_client.post(
+        url, {"format": "1", "resource": "0", "yearlyfollowupresource_year": "on"}
+    )
+    assert f'filename="arsuppfoljningar-{today}.csv"' in response["Content-Disposition"]
 
 
 def test_export_neutralises_a_hostile_title(admin_client, demo):
@@ -342,7 +358,7 @@ def test_a_file_too_long_is_refused_without_being_read_to_its_end(admin_client, 
     content = "Area,Period,Year,Commitment no.,Indicator no.,Outcome\n" + rows
     content += '"' + "x" * 200_000 + '"\n'
     response = upload(admin_client, content.encode(), name="lang.csv", format_index=1)
-    assert "Filen har fler än 5000 rader" in response.text.replace("\u00a0", "")
+    assert "Filen har fler än 5\u00a0000 rader" in response.text
     assert "confirm_form" not in response.context
 
 
