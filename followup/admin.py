@@ -180,7 +180,11 @@ class OutcomeAdmin(
         context = getattr(response, "context_data", None)
         if context is not None:
             resource = resources.OutcomeResource()
-            headers = import_preview.headers(resource)
+            # The reason column is read only for a figure already published (a rättelse).
+            reason = _("%(column)s (när en publicerad siffra ändras)") % {
+                "column": _(resources.CORRECTION_REASON[1])
+            }
+            headers = [*import_preview.headers(resource), reason]
             context["fields_list"] = [(name, headers) for name, _columns in context["fields_list"]]
             if context.get("result") is not None:
                 context["preview"] = import_preview.build(context["result"], resource)

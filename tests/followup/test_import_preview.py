@@ -105,7 +105,8 @@ def test_the_import_form_names_the_columns_as_the_workbook_does(admin_client, va
     page = admin_client.get(IMPORT_URL).text
     assert (
         "<code>Område, Period, År, Åtagande nr, Indikator nr, Del av året, Indikator, Utfall, "
-        "Kommentar, Ändrad bedömning, Motivering</code>"
+        "Kommentar, Ändrad bedömning, Motivering, "
+        "Skäl till rättelse (när en publicerad siffra ändras)</code>"
     ) in page
     assert "commitment_number" not in page
 
