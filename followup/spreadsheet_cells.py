@@ -33,6 +33,12 @@ MAX_UPLOAD_MB = 5  # a full report of MAX_ROWS rows is under 0.5 MB
 # report of MAX_ROWS rows unpacks to about 6 MB; a sheet of 12 MB of nothing but empty cells
 # (a million of them) is the most reading can be made to do.
 MAX_UNPACKED_MB = 12
+# openpyxl builds an object for every style of a workbook, even to read its values: a 15 KB file
+# declaring two million styles grew a process to 1 GB. A report's styles take a few KB.
+MAX_STYLES_KB = 512
+# Rows a sheet may number, empty ones included: a sheet may leave rows empty, but a row numbered
+# two billion made openpyxl yield every empty row before it, for minutes.
+MAX_SHEET_ROWS = 2 * MAX_ROWS
 SHEET_NAMES = ("Åtaganden", "Commitments")
 
 
@@ -160,6 +166,8 @@ def bounded_dataset(rows):
     dataset.headers = header
     dataset.sheet_rows = []  # each row's number in the sheet, for the import's messages
     for number, row in enumerate(rows, start=2):
+        if number > MAX_SHEET_ROWS:
+            raise too_long()
         row = list(row[:width])
         if not any(value not in (None, "") for value in row):
             continue
@@ -175,17 +183,26 @@ class CommitmentSheetXLSX(XLSX):
 
     Only what the import needs is read: the sheet's size is not taken from the file (a sheet
     declaring 16 384 columns made openpyxl pad every row to them), and a file whose parts
-    unpack to more than MAX_UNPACKED_MB is refused before any is read.
+    unpack to more than MAX_UNPACKED_MB, or whose styles are more than MAX_STYLES_KB, is refused
+    before any is read.
     """
 
     def create_dataset(self, in_stream):
         with zipfile.ZipFile(BytesIO(in_stream)) as archive:
             # The sizes a zip declares bound what reading it yields: zipfile stops there.
-            unpacked = sum(info.file_size for info in archive.infolist())
-        if unpacked > MAX_UNPACKED_MB * 2**20:
+            sizes = {info.filename: info.file_size for info in archive.infolist()}
+        if sum(sizes.values()) > MAX_UNPACKED_MB * 2**20:
             raise FileRefused(
                 _("Filen är för stor för att läsas in (uppackad över %(max)s MB).")
                 % {"max": MAX_UNPACKED_MB}
+            )
+        if sizes.get("xl/styles.xml", 0) > MAX_STYLES_KB * 2**10:
+            raise FileRefused(
+                _(
+                    "Filen har ovanligt många formatmallar (över %(max)s kB) och läses inte in. "
+                    "Kopiera uppgifterna till en ny arbetsbok och spara den."
+                )
+                % {"max": MAX_STYLES_KB}
             )
         book = openpyxl.load_workbook(BytesIO(in_stream), read_only=True, data_only=True)
         try:
