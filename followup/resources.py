@@ -129,12 +129,11 @@ class OutcomeResource(SpreadsheetResource):
         # Read locked in the import's transaction, so that no save of these rows falls between
         # this read and the import's write (on PostgreSQL; an SQLite transaction holds the
         # database).
-        self.outcomes = {
-            (o.indicator_id, o.year, o.part_of_year): o
-            for o in Outcome.objects.filter(
-                indicator__in=[i for i in self.indicators.values()]
-            ).select_for_update(of=("self",))
-        }
+        # The preview's dry run saves nothing, so it locks nothing: entry pages need not wait.
+        outcomes = Outcome.objects.filter(indicator__in=[i for i in self.indicators.values()])
+        if not kwargs.get("dry_run"):
+            outcomes = outcomes.select_for_update(of=("self",))
+        self.outcomes = {(o.indicator_id, o.year, o.part_of_year): o for o in outcomes}
         self.year_parts = {}  # (indicator id, year) → the outcomes of the year's parts
         for (indicator_id, year, part), outcome in self.outcomes.items():
             if part != PartOfYear.YEAR:

@@ -225,7 +225,15 @@ class BoundedCSV(CSV):
     def create_dataset(self, in_stream):
         if isinstance(in_stream, bytes):
             in_stream = in_stream.decode(self.encoding or "utf-8-sig")
-        return bounded_dataset(csv.reader(StringIO(in_stream)))
+        try:
+            return bounded_dataset(csv.reader(StringIO(in_stream)))
+        except csv.Error:
+            raise FileRefused(
+                _(
+                    "Filen kunde inte läsas som csv: en cell är längre än 131 072 tecken, eller "
+                    "ett citattecken saknar sin avslutning."
+                )
+            ) from None
 
 
 IMPORT_FORMATS = [CommitmentSheetXLSX, BoundedCSV]
