@@ -218,15 +218,31 @@ class CommitmentSheetXLSX(XLSX):
             book.close()
 
 
+def decoded(content):
+    """The text of a csv file: UTF-8 (with or without the byte order mark Excel writes), or
+    Windows-1252, which Swedish Excel's plain "CSV" still saves."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return content.decode("cp1252", errors="replace")
+
+
+def delimiter_of(text):
+    """Swedish Excel separates with semicolons (the comma is its decimal mark); programs with
+    commas. The header, whose names hold neither, tells which."""
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") > header.count(",") else ","
+
+
 class BoundedCSV(CSV):
     """A csv file read as the xlsx is: the columns up to the last header, at most MAX_ROWS
-    rows, and no field over the csv module's limit (131 072 characters)."""
+    rows, and no field over the csv module's limit (131 072 characters); as programs write it
+    or as Swedish Excel saves it (semicolons, Windows-1252 or UTF-8 with a byte order mark)."""
 
     def create_dataset(self, in_stream):
-        if isinstance(in_stream, bytes):
-            in_stream = in_stream.decode(self.encoding or "utf-8-sig")
+        text = decoded(in_stream) if isinstance(in_stream, bytes) else in_stream.lstrip("\ufeff")
         try:
-            return bounded_dataset(csv.reader(StringIO(in_stream)))
+            return bounded_dataset(csv.reader(StringIO(text), delimiter=delimiter_of(text)))
         except csv.Error:
             raise FileRefused(
                 _(

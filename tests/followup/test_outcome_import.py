@@ -406,6 +406,23 @@ def test_a_csv_reads_only_the_columns_with_a_header(admin_client, survey):
     assert Outcome.objects.get(indicator__order=1, year=2023).value == 12
 
 
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-8-sig"])
+def test_a_csv_saved_by_swedish_excel_is_read_with_its_letters_and_decimal_commas(
+    admin_client, survey, encoding
+):
+    # What Swedish Excel's "CSV (semikolonavgränsad)" saves: semicolons, decimal commas.
+    content = "Område;Period;År;Åtagande nr;Indikator nr;Utfall;Kommentar\r\n"
+    content += "Vasteras;2023–2024;2023;1;3;61,5;Fler kontroller i Bäckby än väntat\r\n"
+    preview = upload(admin_client, content.encode(encoding), name="utfall.csv", format_index=1)
+    assert "Fler kontroller i Bäckby än väntat" in preview.text
+    confirm(admin_client, preview)
+    outcome = Outcome.objects.get(indicator__order=3, year=2023)
+    assert (outcome.value, outcome.comment) == (
+        Decimal("61.5"),
+        "Fler kontroller i Bäckby än väntat",
+    )
+
+
 def test_a_csv_with_a_cell_over_131072_characters_is_refused(admin_client, survey):
     content = "Area,Period,Year,Commitment no.,Indicator no.,Outcome,Comment\n"
     content += 'Vasteras,2023-2024,2023,1,1,12,"' + "x" * 200_000 + '"\n'
