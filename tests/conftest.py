@@ -1,5 +1,10 @@
+import os
+import uuid
+
 import pytest
+import redis
 from django.conf import settings
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db.backends.signals import connection_created
 from django.utils import translation
@@ -120,3 +125,28 @@ def build_promise(db):
         return promise
 
     return make
+
+
+def redis_cache_settings(url):
+    """A cache on the Redis at `url`, with keys of this test's own (a Redis may be shared)."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": f"test-{uuid.uuid4()}",
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+    }
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The default cache on the local Redis (skipped without one, except in CI)."""
+    url = "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_timeout=1).ping()
+    except redis.RedisError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.CACHES = {"default": redis_cache_settings(url)}
+    yield caches["default"]
+    caches["default"].delete_pattern("*")  # this test's keys only: the prefix is added

@@ -2,21 +2,19 @@
 
 import json
 import logging
-import os
 import socket
 import subprocess
 import sys
-import uuid
 
 import pytest
-import redis
 from axes.models import AccessAttempt
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.urls import reverse
 
 from accessibility.models import ProblemReport
 from medborgarloften.logs import JsonFormatter
 from promises.factories import UserFactory
+from tests.conftest import redis_cache_settings
 
 PASSWORD = "ett-bra-losen-42"
 # Addresses as a load balancer would append them (documentation ranges: nobody's real address).
@@ -155,39 +153,16 @@ def test_a_refused_report_is_shown_in_english_too(
     assert not ProblemReport.objects.exists()
 
 
-def redis_cache(url):
-    return {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": url,
-        "KEY_PREFIX": f"test-{uuid.uuid4()}",  # a Redis shared with others
-        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
-    }
-
-
-@pytest.fixture
-def shared_redis(settings):
-    url = "redis://127.0.0.1:6379/0"
-    try:
-        redis.Redis.from_url(url, socket_timeout=1).ping()
-    except redis.RedisError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    settings.CACHES = {"default": redis_cache(url)}
-    yield caches["default"]
-    caches["default"].delete_pattern("*")  # this test's keys only: the prefix is added
-
-
 def test_with_redis_the_reports_of_an_address_are_counted_for_an_hour_from_the_first(
-    client, db, settings, behind_a_load_balancer, shared_redis
+    client, db, settings, behind_a_load_balancer, redis_cache
 ):
     settings.PROBLEM_REPORTS_PER_HOUR = 2
     assert report(client, STRANGER).status_code == 302
     assert report(client, STRANGER).status_code == 302
     assert report(client, STRANGER).status_code == 429
     assert ProblemReport.objects.count() == 2
-    (key,) = shared_redis.keys("*")
-    assert 3590 < shared_redis.ttl(key) <= 3600  # counting on did not extend the hour
+    (key,) = redis_cache.keys("*")
+    assert 3590 < redis_cache.ttl(key) <= 3600  # counting on did not extend the hour
 
 
 def test_while_redis_does_not_answer_reports_are_taken(
@@ -196,7 +171,7 @@ def test_while_redis_does_not_answer_reports_are_taken(
     with socket.socket() as closed:  # a port nothing listens on once the socket is closed
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
-    settings.CACHES = {"default": redis_cache(f"redis://127.0.0.1:{port}/0")}
+    settings.CACHES = {"default": redis_cache_settings(f"redis://127.0.0.1:{port}/0")}
     caplog.set_level(logging.WARNING, logger="accessibility.limits")
     assert report(client, STRANGER).status_code == 302
     assert ProblemReport.objects.count() == 1

@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 import redis
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -207,26 +207,6 @@ def test_a_visitor_with_a_message_waiting_gets_the_page_made_for_them(visitor, d
     with CaptureQueriesContext(connection) as queries:
         assert visitor.get(PROMISE_URL).status_code == 200
     assert len(queries) > 1  # the view ran
-
-
-@pytest.fixture
-def redis_cache(settings):
-    url = "redis://127.0.0.1:6379/0"
-    try:
-        redis.Redis.from_url(url, socket_timeout=1).ping()
-    except redis.RedisError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": f"test-{uuid.uuid4()}",  # a Redis shared with others
-        }
-    }
-    yield caches["default"]
-    caches["default"].delete_pattern("*")  # this test's keys only: the prefix is added
 
 
 def test_with_redis_a_kept_page_costs_no_query_and_an_edit_makes_it_fresh_at_once(
