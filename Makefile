@@ -74,10 +74,10 @@ screenshots: install-test
 	$(BIN)/python docs/take_screenshots.py
 
 # National-scale benchmark of the yearly report and the outcome import, and the import's limits
-# (see bench/).
+# (see bench/). Both run, each printing PASS or FAIL per aim; the target fails if either missed one.
 bench: install messages
-	$(BIN)/python bench/national_report.py
-	$(BIN)/python bench/import_limits.py
+	$(BIN)/python bench/national_report.py; status=$$?; \
+	$(BIN)/python bench/import_limits.py && exit $$status
 
 # Serving, load and fault benchmarks under gunicorn on PostgreSQL (see README, "Production").
 bench-serving: install
