@@ -30,8 +30,8 @@ from promises.models import (
 def with_followup_data(promises, year=None):
     """Prefetch everything a promise report reads: a fixed number of queries for any size.
 
-    With a year, only that year's outcomes are read (the yearly reports need no more), and a
-    one-off's earlier years (`indicator_years` carries a one-off done). The
+    With a year, only that year's outcomes and corrections are read (the yearly reports need no
+    more), and a one-off's earlier years (`indicator_years` carries a one-off done). The
     related objects land in plain lists (`promise.commitment_list`, `commitment.indicator_list`,
     `indicator.outcome_list`, ...): filling a related manager instead makes Django build a
     queryset for every parent object, which cost more than the queries themselves. Each prefetch
@@ -44,11 +44,14 @@ def with_followup_data(promises, year=None):
         .prefetch_related(Prefetch("parties", queryset=Party.objects.all(), to_attr="party_list"))
     )
     signatories = Signatory.objects.order_by("order", "pk").select_related("party")
+    corrections = Correction.objects.all()
+    if year is not None:  # a report of one year shows that year's corrections alone
+        corrections = corrections.filter(year=year)
     return with_commitments(
         promises,
         commitments,
         Prefetch("signatories", queryset=signatories, to_attr="signatory_list"),
-        Prefetch("corrections", queryset=Correction.objects.all(), to_attr="correction_list"),
+        Prefetch("corrections", queryset=corrections, to_attr="correction_list"),
     )
 
 
