@@ -84,11 +84,12 @@ format: install-test
 screenshots: install-test
 	$(BIN)/python docs/take_screenshots.py
 
-# National-scale benchmark of the yearly report and the outcome import, and the import's limits
-# (see bench/).
+# National-scale benchmark of the yearly report and the outcome import, the import's limits and
+# one promise's follow-up PDF (see bench/).
 bench: install messages
 	$(BIN)/python bench/national_report.py
 	$(BIN)/python bench/import_limits.py
+	$(BIN)/python bench/followup_pdf.py
 
 # Serving, load and fault benchmarks under gunicorn on PostgreSQL (see README, "Production").
 bench-serving: install

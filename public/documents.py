@@ -52,6 +52,7 @@ def as_pdf(promise_report, year, request):
     """The PDF's bytes: A4, tagged (with the document's language) and with real text."""
     (summary,) = promise_report.years
     promise = promise_report.promise
+    followup_label = _("Uppföljning %(year)s") % {"year": year}
     context = {
         "report": promise_report,
         "promise": promise,
@@ -62,7 +63,7 @@ def as_pdf(promise_report, year, request):
             _("Sida %(number)s av %(pages)s"), number="page", pages="pages"
         ),
         "draft_label": css_content(_("Utkast – ej publicerat")),
-        "running_head": css_content(f"{promise} · {year}"),
+        "running_head": css_content(f"{promise} · {followup_label}"),
         "promise_url": request.build_absolute_uri(promise.get_absolute_url()),
     }
     html = render_to_string("public/followup_pdf.html", context)

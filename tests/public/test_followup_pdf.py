@@ -205,3 +205,28 @@ def test_the_pdf_fetches_nothing_a_text_may_point_at(tmp_path):
     from weasyprint import HTML  # the same page printed with WeasyPrint's own fetcher
 
     assert b"/Subtype /Image" in HTML(string=html).write_pdf()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_public_pdf_is_built_once_per_revision_and_a_draft_never_kept(
+    client, council_client, settings, django_assert_num_queries
+):
+    """Real commits: only a committed edit renews the revision the builds are filed under."""
+    from django.core.management import call_command
+
+    from public.models import PublicFile
+
+    settings.KEEP_BUILT_FILES = True
+    call_command("loaddata", "eskilstuna-2021", verbosity=0)
+    first = pdf_of(client.get(URL))
+    with django_assert_num_queries(2):  # the revision and the kept file
+        assert pdf_of(client.get(URL)) == first
+    assert PublicFile.objects.filter(name="rapport/eskilstuna/2021/2021.pdf:sv").count() == 1
+
+    YearlyFollowUp.objects.filter(year=2021).update(state="draft")
+    Promise.objects.get().save()  # an edit through the models renews the revision
+    assert client.get(URL).status_code == 404
+    grant(council_client.user, Promise.objects.get().area, "council_member")
+    assert pdf_of(council_client.get(URL))
+    stored = PublicFile.objects.get(name="rapport/eskilstuna/2021/2021.pdf:sv")
+    assert bytes(stored.content) == first  # the council's draft copy replaced nothing
