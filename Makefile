@@ -38,7 +38,7 @@ install-test: pdf-libraries $(VENV)/.installed-test
 # when missing, as .ci/run installs Chromium; pdftotext (poppler-utils) reads the PDFs in the tests.
 PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
 pdf-libraries:
-	@if ! { ldconfig -p | grep libpangoft2-1.0.so.0 >/dev/null && \
+	@if ! { PATH="$$PATH:/sbin:/usr/sbin" ldconfig -p | grep libpangoft2-1.0.so.0 >/dev/null && \
 		[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] && command -v pdftotext >/dev/null; }; then \
 		echo "Installing Pango, DejaVu fonts and poppler-utils for the PDFs: $(PDF_PACKAGES)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES) >/dev/null \
@@ -84,8 +84,8 @@ format: install-test
 screenshots: install-test
 	$(BIN)/python docs/take_screenshots.py
 
-# National-scale benchmark of the yearly report and the outcome import, the import's limits and
-# one promise's follow-up PDF (see bench/).
+# National-scale benchmark of the yearly report and the outcome import, and the import's limits
+# (see bench/).
 bench: install messages
 	$(BIN)/python bench/national_report.py
 	$(BIN)/python bench/import_limits.py
