@@ -3,7 +3,7 @@ promise's address, so that it can be read and shared."""
 
 from django.urls import path, register_converter
 
-from public import downloads, views
+from public import documents, downloads, views
 from public.converters import IdConverter, PeriodConverter
 from public.page_cache import public_page
 
@@ -25,6 +25,11 @@ urlpatterns = [
         "<slug:slug>/<period:period>/rapport/<int:year>.xlsx",
         public_page(downloads.promise_workbook),
         name="promise_workbook",
+    ),
+    path(
+        "<slug:slug>/<period:period>/rapport/<int:year>.pdf",
+        public_page(documents.promise_pdf),
+        name="promise_pdf",
     ),
     path(
         "<slug:slug>/<period:period>/indikator/<id:pk>/",
