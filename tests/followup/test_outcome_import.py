@@ -527,3 +527,25 @@ def test_the_preview_shows_no_server_path(admin_client, survey, upload_folder):
     assert (upload_folder / name).exists()
     assert str(Path(upload_folder).parent) not in preview.text
     assert "/tmp" not in preview.text
+
+
+def test_the_open_data_for_swedish_excel_imports_back_unchanged(admin_client, demo):
+    """The Excel variant of the open data, downloaded and read back by the import: every row is
+    found, nothing is created or changed, not even a defused comment or a decimal figure."""
+    Outcome.objects.filter(indicator__commitment__order=4).update(
+        value=Decimal("136.5"), comment="=1+2 inlägg\npå två rader"
+    )
+    before, history = outcome_values(), Outcome.history.count()
+    content = admin_client.get("/oppna-data/utfall-excel.csv").content
+    assert b";136,5;" in content and b"'=1+2" in content
+
+    preview = upload(admin_client, content, name="medborgarloften-utfall-excel.csv", format_index=1)
+    assert "confirm_form" in preview.context, preview.text
+    result = preview.context["result"]
+    assert (result.totals["new"], result.totals["update"], result.totals["error"]) == (0, 0, 0)
+    assert result.totals["skip"] == 6
+    confirm(admin_client, preview)
+    assert outcome_values() == before
+    assert Outcome.history.count() == history
+    posts = Outcome.objects.get(indicator__commitment__order=4)
+    assert posts.comment == "=1+2 inlägg\npå två rader"
