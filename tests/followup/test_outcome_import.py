@@ -549,3 +549,20 @@ def test_the_open_data_for_swedish_excel_imports_back_unchanged(admin_client, de
     assert Outcome.history.count() == history
     posts = Outcome.objects.get(indicator__commitment__order=4)
     assert posts.comment == "=1+2 inlägg\npå två rader"
+
+
+def test_the_admins_csv_export_of_outcomes_imports_back_unchanged(admin_client, demo):
+    Outcome.objects.filter(indicator__commitment__order=4).update(value=Decimal("28.2"))
+    before = outcome_values()
+    fields = ["area", "period", "year", "commitment_number", "indicator_number", "part_of_year"]
+    fields += ["indicator", "outcome", "comment", "override", "override_reason"]
+    exported = admin_client.post(
+        reverse("admin:followup_outcome_export"),
+        {"format": "1", "resource": "0", **{f"outcomeresource_{f}": "on" for f in fields}},
+    ).content
+    assert exported.startswith(b"\xef\xbb\xbf") and b";28,2;" in exported
+    preview = upload(admin_client, exported, name="utfall.csv", format_index=1)
+    result = preview.context["result"]
+    assert (result.totals["new"], result.totals["update"], result.totals["skip"]) == (0, 0, 6)
+    confirm(admin_client, preview)
+    assert outcome_values() == before
