@@ -43,7 +43,9 @@ SHEET_NAMES = ("Åtaganden", "Commitments")
 
 
 class DecimalCommaWidget(Figure):
-    """A figure as a spreadsheet holds it: a number, or text such as "61,5", "2 483" or "−3";
+    """A figure as a spreadsheet holds it: a number, or text such as "61,5", "2 483" or "−3",
+    and a percent-formatted cell as Swedish Excel saves it in a csv, "61,5 %": the percentage
+    shown, not the share 0,615 (any space before the sign, thousands grouped with any space);
     written as `Figure` writes it."""
 
     def clean(self, value, row=None, **kwargs):

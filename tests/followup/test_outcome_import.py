@@ -423,6 +423,33 @@ def test_a_csv_saved_by_swedish_excel_is_read_with_its_letters_and_decimal_comma
     )
 
 
+# A percent-formatted cell as Swedish Excel saves it in a csv: the percentage shown, with or
+# without a space before the sign (a no-break one, or a narrow no-break one); thousands
+# grouped with a no-break space.
+EXCEL_CELLS = [
+    ("61,5 %", "61.5", "cp1252"),
+    ("61,5%", "61.5", "cp1252"),
+    ("61,5\u00a0%", "61.5", "cp1252"),
+    ("61,5\u202f%", "61.5", "utf-8-sig"),  # not in Windows-1252: saved as UTF-8
+    ("2\u00a0483", "2483", "cp1252"),
+    ("2\u202f483", "2483", "utf-8-sig"),
+]
+
+
+@pytest.mark.parametrize(("cell", "value", "encoding"), EXCEL_CELLS)
+def test_a_percent_or_grouped_cell_saved_by_swedish_excel_is_read_as_shown(
+    admin_client, survey, cell, value, encoding
+):
+    indicator = 3 if "%" in cell else 1  # the percent indicator, or a count
+    content = "Område;Period;År;Åtagande nr;Indikator nr;Utfall\r\n"
+    content += f"Vasteras;2023–2024;2023;1;{indicator};{cell}\r\n"
+    preview = upload(admin_client, content.encode(encoding), name="utfall.csv", format_index=1)
+    assert "confirm_form" in preview.context, preview.text
+    confirm(admin_client, preview)
+    outcome = Outcome.objects.get(indicator__order=indicator, year=2023)
+    assert outcome.value == Decimal(value)  # 61.5, the percentage shown, not the share 0.615
+
+
 def test_a_csv_with_a_cell_over_131072_characters_is_refused(admin_client, survey):
     content = "Area,Period,Year,Commitment no.,Indicator no.,Outcome,Comment\n"
     content += 'Vasteras,2023-2024,2023,1,1,12,"' + "x" * 200_000 + '"\n'
