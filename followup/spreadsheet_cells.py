@@ -18,7 +18,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from followup.models import PartOfYear
 from followup.status import Override
 from promises.numbers import format_number, parse_number
-from promises.resources import FORMULA_STARTS, neutralise
+from promises.resources import FORMULA_STARTS, Figure, neutralise
 
 # What an import reads at most, whatever a file declares. The national yearly report has about
 # 3 000 rows; a file of MAX_ROWS rows reaches the preview in seconds and well under 200 MB
@@ -42,8 +42,11 @@ MAX_SHEET_ROWS = 2 * MAX_ROWS
 SHEET_NAMES = ("Åtaganden", "Commitments")
 
 
-class DecimalCommaWidget(widgets.Widget):
-    """A figure as a spreadsheet holds it: a number, or text such as "61,5", "2 483" or "−3"."""
+class DecimalCommaWidget(Figure):
+    """A figure as a spreadsheet holds it: a number, or text such as "61,5", "2 483" or "−3",
+    and a percent-formatted cell as Swedish Excel saves it in a csv, "61,5 %": the percentage
+    shown, not the share 0,615 (any space before the sign, thousands grouped with any space);
+    written as `Figure` writes it."""
 
     def clean(self, value, row=None, **kwargs):
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -60,9 +63,6 @@ class DecimalCommaWidget(widgets.Widget):
             return parse_number(value)  # read as the entry page reads it
         except ValueError:
             raise not_a_number from None
-
-    def render(self, value, obj=None, **kwargs):
-        return value
 
 
 class OverrideWidget(widgets.Widget):

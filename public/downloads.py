@@ -77,6 +77,18 @@ def open_data_csv(request):
     )
 
 
+def open_data_excel_csv(request):
+    """The open data for Swedish Excel: byte order mark, semicolons, decimal commas."""
+    return file_response(
+        request,
+        "oppna-data/utfall-excel.csv",
+        lambda: opendata.as_excel_csv().encode(),
+        "text/csv; charset=utf-8",
+        filename="medborgarloften-utfall-excel.csv",
+        compress=True,
+    )
+
+
 def open_data_json(request):
     return file_response(
         request,

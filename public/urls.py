@@ -18,6 +18,11 @@ urlpatterns = [
     path("rapport/<int:year>.xlsx", public_page(downloads.yearly_workbook), name="yearly_workbook"),
     path("oppna-data/", public_page(downloads.open_data), name="open_data"),
     path("oppna-data/utfall.csv", public_page(downloads.open_data_csv), name="open_data_csv"),
+    path(
+        "oppna-data/utfall-excel.csv",
+        public_page(downloads.open_data_excel_csv),
+        name="open_data_excel_csv",
+    ),
     path("oppna-data/utfall.json", public_page(downloads.open_data_json), name="open_data_json"),
     path("<slug:slug>/", public_page(views.area_detail), name="area"),
     path("<slug:slug>/<period:period>/", public_page(views.promise_detail), name="promise"),
