@@ -325,46 +325,55 @@ class CellFormats:
         self.share = formats(SHARE)
         self.points = formats(points_format())
         self.yes_no = formats(yes_no_format())
-        labels = {status: str(status.label) for status in Status}
         self.status = {
-            status: (labels[status], formats(text_wrap=True, **filled(status))) for status in Status
+            status.value: (str(status.label), formats(text_wrap=True, **filled(status)))
+            for status in Status
         }
+        self.text_columns = [
+            (COLUMN[key], key, self.wrapped if key in WRAPPED else self.text) for key in TEXT_KEYS
+        ]
 
     def number(self, value):
         return self.whole if value == int(value) else self.decimal
 
 
+COLUMN = {key: column for column, key in enumerate(KEYS)}
+FIGURE_KEYS = {"status", "change", *NUMBER_KEYS, *SHARE_KEYS, *WHOLE_NUMBER_KEYS}
+TEXT_KEYS = [key for key in KEYS if key not in FIGURE_KEYS]
+
+
 def write_commitment_row(sheet, row, values, cell):
-    """One indicator's row: text neutralised, every figure a number with its format."""
+    """One indicator's row: text neutralised, every figure a number with its format.
+
+    The national report writes 3 000 of these: each kind of column is written in a loop of its
+    own rather than asking every cell what it is."""
     number, string = sheet.write_number, sheet.write_string
+    for column, key, text_format in cell.text_columns:
+        if value := values[key]:
+            string(row, column, neutralise(value), text_format)
+    for key in WHOLE_NUMBER_KEYS:
+        if (value := values[key]) is not None:
+            number(row, COLUMN[key], value, cell.plain)
+    for key in SHARE_KEYS:
+        if (value := values[key]) is not None:
+            number(row, COLUMN[key], float(value) / 100, cell.share)
     kind = values["kind"]
-    for column, key in enumerate(KEYS):
-        value = values[key]
-        if value is None or value == "":
+    for key in NUMBER_KEYS:
+        if (value := values[key]) is None:
             continue
-        if key in NUMBER_KEYS:
-            if key == "target" and values["rule_code"] in CHANGE_RULES:
-                write_change_target(sheet, row, column, values, cell)
-            elif kind == PERCENT:  # 61,5 % is stored as the share 0.615, shown as 61,5 %
-                number(row, column, float(value) / 100, cell.share)
-            elif kind == YES_NO:
-                number(row, column, float(value), cell.yes_no)
-            else:
-                number(row, column, float(value), cell.number(value))
-        elif key == "change":
-            if values["change_in_points"]:
-                number(row, column, float(value), cell.points)
-            else:
-                number(row, column, float(value), cell.number(value))
-        elif key in SHARE_KEYS:
-            number(row, column, float(value) / 100, cell.share)
-        elif key in WHOLE_NUMBER_KEYS:
-            number(row, column, value, cell.plain)
-        elif key == "status":
-            label, status_format = cell.status[Status(value)]
-            string(row, column, label, status_format)
+        if key == "target" and values["rule_code"] in CHANGE_RULES:
+            write_change_target(sheet, row, COLUMN[key], values, cell)
+        elif kind == PERCENT:  # 61,5 % is stored as the share 0.615, shown as 61,5 %
+            number(row, COLUMN[key], float(value) / 100, cell.share)
+        elif kind == YES_NO:
+            number(row, COLUMN[key], float(value), cell.yes_no)
         else:
-            string(row, column, neutralise(value), cell.wrapped if key in WRAPPED else cell.text)
+            number(row, COLUMN[key], float(value), cell.number(value))
+    if (value := values["change"]) is not None:
+        change_format = cell.points if values["change_in_points"] else cell.number(value)
+        number(row, COLUMN["change"], float(value), change_format)
+    label, status_format = cell.status[values["status"]]
+    string(row, COLUMN["status"], label, status_format)
 
 
 def write_change_target(sheet, row, column, values, cell):
