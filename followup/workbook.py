@@ -219,7 +219,7 @@ def promise_summary_sheet(book, formats, page, report, year):
     ]
     row = 2
     for name, value in rows:
-        sheet.write_string(row, 0, name, label)
+        sheet.write_string(row, 0, neutralise(name), label)
         if hasattr(value, "year"):
             sheet.write_datetime(row, 1, value, date)
         elif value:
@@ -227,10 +227,10 @@ def promise_summary_sheet(book, formats, page, report, year):
             sheet.set_row(row, height([(value, VALUE_WIDTH)]))
         row += 1
     row += 1
-    sheet.write_string(row, 0, _("Åtaganden per status"), label)
+    sheet.write_string(row, 0, neutralise(_("Åtaganden per status")), label)
     for status in Status:
         row += 1
-        sheet.write_string(row, 0, str(status.label), formats(**filled(status)))
+        sheet.write_string(row, 0, neutralise(status.label), formats(**filled(status)))
         sheet.write_number(row, 1, counts.get(status, 0), whole)
 
 
@@ -258,7 +258,7 @@ def areas_summary_sheet(book, formats, page, promise_reports, year):
     bold = formats(bold=True, text_wrap=True, bottom=1)
     for column, (name, width) in enumerate(zip(header, widths, strict=True)):
         sheet.set_column(column, column, width)
-        sheet.write_string(0, column, name, bold)
+        sheet.write_string(0, column, neutralise(name), bold)
     sheet.set_row(0, 2 * LINE_HEIGHT + 3)
     sheet.freeze_panes(1, 0)
     text, date, whole = formats(text_wrap=True), formats(DATE), formats(WHOLE)
@@ -269,7 +269,7 @@ def areas_summary_sheet(book, formats, page, promise_reports, year):
         counts = summary.counts if summary else Counter()
         sheet.write_string(row, 0, neutralise(promise.area.name), text)
         sheet.write_string(row, 1, neutralise(promise.period_label), text)
-        sheet.write_string(row, 2, publication(report, year), text)
+        sheet.write_string(row, 2, neutralise(publication(report, year)), text)
         if followup and followup.approved_on:
             sheet.write_datetime(row, 3, followup.approved_on, date)
         if followup and followup.summary:
@@ -288,7 +288,7 @@ def commitment_sheet(book, formats, page, promise_reports, year):
     page.set_up(sheet, landscape=True, repeat_header=True)
     header = formats(bold=True, text_wrap=True, bottom=1)
     for column, name in enumerate(spreadsheets.headers()):
-        sheet.write_string(0, column, name, header)
+        sheet.write_string(0, column, neutralise(name), header)
     sheet.set_row(0, 2 * LINE_HEIGHT + 3)
     sheet.freeze_panes(1, 0)
     rows = [
@@ -326,7 +326,7 @@ class CellFormats:
         self.points = formats(points_format())
         self.yes_no = formats(yes_no_format())
         self.status = {
-            status.value: (str(status.label), formats(text_wrap=True, **filled(status)))
+            status.value: (neutralise(status.label), formats(text_wrap=True, **filled(status)))
             for status in Status
         }
         self.text_columns = [
@@ -399,7 +399,7 @@ def chart_sheet(book, formats, page, commitment_rows):
     header = formats(bold=True, text_wrap=True, bottom=1)
     names = [_("Indikator"), _("Utgångsvärde"), _("Mål"), _("Utfall")]
     for column, name in enumerate(names):
-        sheet.write_string(0, column, name, header)
+        sheet.write_string(0, column, neutralise(name), header)
     sheet.set_column(0, 0, 52)
     sheet.set_column(1, 3, 13)
     row = 0

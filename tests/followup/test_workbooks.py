@@ -214,6 +214,8 @@ def test_the_workbook_speaks_english_when_the_visitor_chose_english(client, demo
     assert book.sheetnames == ["Summary", "Commitments", "Chart"]
     assert "Outcome" in [cell.value for cell in book["Commitments"][1]]
     assert "Met" in [cell.value for cell in book["Commitments"]["R"]]
+    assert book["Commitments"].oddFooter.right.text == "Page &P of &N"
+    assert book["Summary"]["A3"].value == "Area"
 
 
 def test_the_yearly_workbook_covers_every_published_promise_of_the_year(
@@ -266,6 +268,15 @@ def test_a_hostile_comment_cannot_run_as_a_formula(client, demo):
     assert not [c for c in cells if c.data_type == "f"]
     assert not [c for c in cells if c.value.startswith(("=", "+", "-", "@"))]
     assert "'" + hostile in [c.value for c in cells]
+
+
+def test_a_hostile_summary_or_signatory_cannot_run_as_a_formula(client, demo):
+    YearlyFollowUp.objects.update(summary="=cmd|' /C calc'!A0")
+    demo.signatories.update(name="@SUM(1+1)")
+    sheet = open_workbook(client.get(URL))["Sammanfattning"]
+    summary = labelled(sheet)
+    assert summary["Sammanfattning 2021"] == "'=cmd|' /C calc'!A0"
+    assert summary["Undertecknare"].startswith("'@SUM(1+1)")
 
 
 @pytest.mark.parametrize("url", ["/eskilstuna/2021/rapport/2020.xlsx", "/rapport/1999.xlsx"])
