@@ -56,7 +56,7 @@ PRINTED = {
     "status": 13,
 }
 PRINT_WIDTH = 148
-WRAPPED = {"commitment", "indicator", "rule", "comment", "parties", "override_reason"}
+WRAPPED = {"area", "commitment", "indicator", "rule", "comment", "parties", "override_reason"}
 # Wrapped text whose row height is reckoned: LibreOffice keeps a row one line high unless told.
 MEASURED = ("commitment", "indicator", "rule", "status", "comment")
 HIDDEN_WIDTHS = {"parties": 24, "override_reason": 30, "outcome_basis": 18}
@@ -67,7 +67,7 @@ PERCENT = Indicator.Kind.PERCENT
 YES_NO = Indicator.Kind.YES_NO
 CHANGE_RULES = {Indicator.Rule.INCREASE, Indicator.Rule.DECREASE}
 VALUE_WIDTH = 70  # the summary's values; with the labels' 24, portrait A4 within 1.27 cm
-SUMMARY_WIDTH = 42  # the national summary's column of summaries
+SUMMARY_WIDTH = 50  # the national summary's column of summaries
 
 
 def points_format():
@@ -254,12 +254,15 @@ def areas_summary_sheet(book, formats, page, promise_reports, year):
         _("Sammanfattning %(year)s") % {"year": year},
         *[str(status.label) for status in statuses],
     ]
-    widths = [18, 10, 11, 11, SUMMARY_WIDTH, *[7] * len(statuses)]  # landscape A4 holds 140
+    # Landscape A4 holds 140 at 100 %; the statuses' names are turned upright over narrow
+    # columns of counts, as in a printed table.
+    widths = [18, 10, 11, 11, SUMMARY_WIDTH, *[6] * len(statuses)]
     bold = formats(bold=True, text_wrap=True, bottom=1)
+    upright = formats(bold=True, rotation=90, bottom=1, valign="bottom", align="center")
     for column, (name, width) in enumerate(zip(header, widths, strict=True)):
         sheet.set_column(column, column, width)
-        sheet.write_string(0, column, neutralise(name), bold)
-    sheet.set_row(0, 2 * LINE_HEIGHT + 3)
+        sheet.write_string(0, column, neutralise(name), upright if column > 4 else bold)
+    sheet.set_row(0, 80)  # "Ej rapporterat" upright
     sheet.freeze_panes(1, 0)
     text, date, whole = formats(text_wrap=True), formats(DATE), formats(WHOLE)
     for row, report in enumerate(promise_reports, start=1):
@@ -281,6 +284,10 @@ def areas_summary_sheet(book, formats, page, promise_reports, year):
     sheet.autofilter(0, 0, len(promise_reports), len(header) - 1)
 
 
+# The national report prints each row's area too, taking from the commitment and indicator.
+NATIONAL_PRINTED = {"area": 15, **PRINTED, "commitment": 18, "indicator": 18}
+
+
 def commitment_sheet(book, formats, page, promise_reports, year):
     """Every indicator of the year, under the headers the import reads; the keys, codes and
     details a reader does not need on paper are hidden columns (still there for the import)."""
@@ -294,11 +301,11 @@ def commitment_sheet(book, formats, page, promise_reports, year):
     rows = [
         values for report in promise_reports for values in spreadsheets.indicator_rows(report, year)
     ]
-    widths = dict(PRINTED)
+    widths = dict(PRINTED if len(promise_reports) == 1 else NATIONAL_PRINTED)
     if any(v["change_in_points"] and v["change"] is not None for v in rows):
         widths["change"] = len(f"-1,4 {_('procentenheter')}") + 2  # not "###" on paper
     widths["comment"] = max(27, PRINT_WIDTH - sum(widths.values()))
-    measured = [(key, widths[key]) for key in MEASURED]
+    measured = [(key, widths[key]) for key in ("area", *MEASURED) if key in widths]
     cell = CellFormats(formats)
     for row, values in enumerate(rows, start=1):
         write_commitment_row(sheet, row, values, cell)

@@ -137,12 +137,7 @@ def test_the_workbook_is_formatted_for_reading_filtering_and_printing(client, de
 
 
 def test_the_commitments_sheet_prints_what_a_reader_needs_and_hides_the_rest(client, demo):
-    sheet = open_workbook(client.get(URL))["Åtaganden"]
-    columns = {}  # a <col> element may cover several columns, from min to max
-    for dimension in sheet.column_dimensions.values():
-        for index in range(dimension.min, dimension.max + 1):
-            columns[index] = None if dimension.hidden else dimension.width
-    widths = {cell.value: columns[cell.column] for cell in sheet[1]}
+    widths = column_widths(open_workbook(client.get(URL))["Åtaganden"])
     printed = [name for name, width in widths.items() if width]
     assert printed == [
         "Åtagande nr",
@@ -158,6 +153,15 @@ def test_the_commitments_sheet_prints_what_a_reader_needs_and_hides_the_rest(cli
     assert sum(widths[name] for name in printed) <= 160  # landscape A4 at 90 % or more
     assert widths["Kommentar"] >= 27 and widths["Åtagande"] >= 20
     assert len(widths) == 22  # every column is there for the import
+
+
+def column_widths(sheet):
+    """Each header's column width, None for a hidden column."""
+    columns = {}  # a <col> element may cover several columns, from min to max
+    for dimension in sheet.column_dimensions.values():
+        for index in range(dimension.min, dimension.max + 1):
+            columns[index] = None if dimension.hidden else dimension.width
+    return {cell.value: columns[cell.column] for cell in sheet[1]}
 
 
 def test_the_printed_pages_say_whose_report_and_which_page(client, demo):
@@ -235,6 +239,9 @@ def test_the_yearly_workbook_covers_every_published_promise_of_the_year(
     areas = {row["Område"] for row in rows_of(book["Åtaganden"])}
     assert hidden.area.name not in areas
     assert len(rows_of(book["Åtaganden"])) == 6 + 4
+    widths = column_widths(book["Åtaganden"])
+    assert widths["Område"]  # printed: the rows of many areas read alike
+    assert sum(width for width in widths.values() if width) <= 160
     assert "Diagram" not in book.sheetnames
 
 
