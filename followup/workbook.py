@@ -147,7 +147,8 @@ class PageText:
         self.title = title
         heading = _("Uppföljning %(year)s") % {"year": year}
         draft = _("UTKAST") if drafts else ""
-        self.header = f"&L&B{escape(place)}&C{escape(heading)}&R&B{escape(draft)}"
+        # Excel drops a header or footer over 255 characters: long names are cut.
+        self.header = f"&L&B{escape(place[:100])}&C{escape(heading)}&R&B{escape(draft)}"
         page_of = _("Sida &P av &N")  # &P and &N are Excel's page number and page count
         self.footer = f"&L{escape(title[:120])}&R{page_of}"
 
