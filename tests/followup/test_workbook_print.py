@@ -99,6 +99,8 @@ def test_the_promise_report_prints_on_a4_at_a_readable_size(client, demo, office
     # baseline, outcomes and change of the seed's follow-up, and the council's comment
     assert {"2014", "2483", "469", "104", "696", "5", "136"} <= found
     assert {"COVID", "Uppfyllt", "genomfört", "Coronapandemin"} <= found
+    for signatory in demo.signatories.all():  # every signatory printed whole, none cut off
+        assert set(f"{signatory.name}, {signatory.role}".split()) <= found, signatory.name
     text = " ".join(word for word, _height in printed_words)
     assert "Sida 1 av" in text and "Eskilstuna kommun" in text
 
