@@ -80,9 +80,11 @@ format: install-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# README screenshots of the demo promise page; needs `make run` serving in another terminal.
+# README screenshots of the demo promise page and of the printed yearly report; needs `make run`
+# serving in another terminal.
 screenshots: install-test
 	$(BIN)/python docs/take_screenshots.py
+	$(BIN)/python docs/print_report.py
 
 # National-scale benchmark of the yearly report and the outcome import, and the import's limits
 # (see bench/).

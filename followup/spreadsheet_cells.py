@@ -3,6 +3,7 @@ commas, judgements and parts of the year by their Swedish or English names, text
 as it was before our exports defused it, and the commitments sheet of the yearly report."""
 
 import csv
+import re
 import zipfile
 from decimal import Decimal
 from io import BytesIO, StringIO
@@ -178,6 +179,36 @@ def bounded_dataset(rows):
     return dataset
 
 
+class PercentAsShown:
+    """A row's values as the sheet shows them: a cell formatted as a percentage holds the share
+    0.615 and shows 61,5 %, which the import reads as the percentage 61,5 (as typed in the
+    entry page). Whether a format is a percentage is worked out once per format."""
+
+    def __init__(self):
+        self.percent_formats = {}
+
+    def values(self, cells):
+        return [self.value(cell) for cell in cells]
+
+    def value(self, cell):
+        value = cell.value
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            number_format = cell.number_format
+            if number_format not in self.percent_formats:
+                self.percent_formats[number_format] = is_percent_format(number_format)
+            if self.percent_formats[number_format]:
+                percent = Decimal(str(value)) * 100  # 0.615 → 61.500, 1 → 100
+                whole = percent == percent.to_integral_value()
+                return percent.to_integral_value() if whole else percent.normalize()
+        return value
+
+
+def is_percent_format(number_format):
+    """ "0.0%" scales by a hundred; a quoted or escaped per cent sign ('0" %"') is only text."""
+    unquoted = re.sub(r'"[^"]*"|\\.', "", number_format or "")
+    return "%" in unquoted
+
+
 class CommitmentSheetXLSX(XLSX):
     """Reads the commitments sheet of the yearly report, whichever sheet was open when saved.
 
@@ -212,8 +243,8 @@ class CommitmentSheetXLSX(XLSX):
             sheet.reset_dimensions()
             first = next(sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS, values_only=True), ())
             width = len(header_of(first))
-            rows = sheet.iter_rows(max_col=max(width, 1), values_only=True)
-            return bounded_dataset(rows)
+            rows = sheet.iter_rows(max_col=max(width, 1))
+            return bounded_dataset(map(PercentAsShown().values, rows))
         finally:
             book.close()
 

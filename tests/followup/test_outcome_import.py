@@ -593,3 +593,19 @@ def test_the_admins_csv_export_of_outcomes_imports_back_unchanged(admin_client, 
     assert (result.totals["new"], result.totals["update"], result.totals["skip"]) == (0, 0, 6)
     confirm(admin_client, preview)
     assert outcome_values() == before
+
+
+def test_a_percent_formatted_cell_is_read_as_the_percentage_it_shows(admin_client, survey):
+    """Typing "61,5 %" in Swedish Excel stores the share 0.615 formatted as a percentage; the
+    yearly report writes percentages so too. The import reads what the cell shows."""
+    book = load_workbook(BytesIO(xlsx([row(0.615, indicator=3), row(5, year=2024)])))
+    sheet = book["Åtaganden"]
+    sheet["F2"].number_format = "0.0%"
+    sheet["F3"].number_format = '0.0" %"'  # a per cent sign as text: the number is as it is
+    output = BytesIO()
+    book.save(output)
+    preview = upload(admin_client, output.getvalue())
+    assert "confirm_form" in preview.context, preview.text
+    confirm(admin_client, preview)
+    assert Outcome.objects.get(indicator__order=3, year=2023).value == Decimal("61.5")
+    assert Outcome.objects.get(indicator__order=1, year=2024).value == 5
