@@ -9,6 +9,7 @@ Written with XlsxWriter, which is made for writing (page setup, print headers, c
 several times faster at it than openpyxl; reading back (the import, the tests) uses openpyxl.
 """
 
+import math
 from collections import Counter
 from io import BytesIO
 
@@ -81,6 +82,9 @@ def yes_no_format():
     return '"{yes}";"{yes}";"{no}"'.format(yes=_("ja"), no=_("nej"))
 
 
+ROW_PIXELS = 17  # the default row: Arial 10's 12.75 pt
+
+
 def as_xlsx(promise_reports, year, title):
     """An xlsx file (bytes) of the given promise reports for one year."""
     output = BytesIO()
@@ -93,7 +97,7 @@ def as_xlsx(promise_reports, year, title):
             "strings_to_numbers": False,
             "strings_to_urls": False,
             "default_format_properties": FONT,
-            "default_row_height": 17,  # pixels: Arial 10's 12.75 pt
+            "default_row_height": ROW_PIXELS,
         },
     )
     drafts = any(is_draft(report, year) for report in promise_reports)
@@ -437,7 +441,7 @@ def chart_sheet(book, formats, page, commitment_rows):
         height = 110 + 54 * (last - first + 1)
         sheet.insert_chart(anchor, 0, chart, {"x_offset": 4, "y_offset": 4})
         chart.set_size({"width": 700, "height": height})
-        anchor += height // 20 + 2  # rows of the default 20 px
+        anchor += math.ceil(height / ROW_PIXELS) + 2  # the next chart starts below this one
 
 
 def is_charted(values):

@@ -16,6 +16,7 @@ from followup import report
 from promises.audience import Audience
 from public.built_files import file_response
 from public.converters import PeriodConverter
+from public.downloads import download_name
 
 PDF = "application/pdf"
 
@@ -24,17 +25,20 @@ def promise_pdf(request, slug, period, year):
     """One promise's follow-up of one year as a PDF; the council's copy includes drafts."""
     audience = Audience.of(request.user)
 
-    def make():
-        return as_pdf(year_report(audience, slug, period, year), year, request)
-
-    filename = f"medborgarlofte-{slug}-{year}.pdf"
+    stem = f"medborgarlofte-{slug}-{year}"
     if audience.is_council:
-        response = HttpResponse(make(), content_type=PDF)
+        promise_report = year_report(audience, slug, period, year)
+        filename = download_name(stem, [promise_report], year, "pdf")
+        response = HttpResponse(as_pdf(promise_report, year, request), content_type=PDF)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         patch_cache_control(response, private=True)  # may hold drafts: never in a shared cache
         return response
     name = f"rapport/{slug}/{PeriodConverter().to_url(period)}/{year}.pdf"
-    return file_response(request, name, make, PDF, filename=filename)
+
+    def make():
+        return as_pdf(year_report(audience, slug, period, year), year, request)
+
+    return file_response(request, name, make, PDF, filename=f"{stem}.pdf")
 
 
 def year_report(audience, slug, period, year):

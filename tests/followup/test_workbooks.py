@@ -8,7 +8,9 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
+from followup.factories import OutcomeFactory
 from followup.models import Outcome, YearlyFollowUp
+from promises.factories import IndicatorFactory
 from promises.models import Promise
 from promises.roles import grant
 
@@ -212,6 +214,31 @@ def test_percentages_are_charted_apart_from_counts_and_stored_as_shares(client, 
     assert "<c:formatCode>0.0%</c:formatCode>" in percent or "0%" in percent
 
 
+def test_the_charts_stand_one_below_the_other_without_overlapping(client, db):
+    from followup import demo as second_demo
+
+    example = second_demo.load()
+    commitment = example.commitments.order_by("order").first()
+    for order in range(11, 15):  # more bars make a taller first chart
+        indicator = IndicatorFactory(commitment=commitment, order=order, name=f"Kontroller {order}")
+        OutcomeFactory(indicator=indicator, year=2025, value=100 + order)
+    content = client.get(f"{example.get_absolute_url()}rapport/2025.xlsx").content
+    with zipfile.ZipFile(BytesIO(content)) as archive:
+        (drawing,) = [n for n in archive.namelist() if n.startswith("xl/drawings/drawing")]
+        xml = archive.read(drawing).decode()
+    rows = [
+        (int(first), int(last))
+        for first, last in re.findall(
+            r"<xdr:from>.*?<xdr:row>(\d+)</xdr:row>.*?<xdr:to>.*?<xdr:row>(\d+)</xdr:row>",
+            xml,
+            re.S,
+        )
+    ]
+    assert len(rows) == 2
+    (_, counts_end), (percent_start, _) = rows
+    assert counts_end < percent_start
+
+
 def test_the_workbook_speaks_english_when_the_visitor_chose_english(client, demo):
     client.cookies["django_language"] = "en"
     book = open_workbook(client.get(URL))
@@ -254,7 +281,13 @@ def test_the_public_cannot_download_a_draft_but_the_council_gets_it_marked(
     user = django_user_model.objects.create_user("r", password="x", is_staff=True)
     grant(user, demo.area, "council_member")
     client.force_login(user)
-    book = open_workbook(client.get(URL))
+    response = client.get(URL)
+    assert (
+        'filename="medborgarlofte-eskilstuna-2021-utkast.xlsx"' in response["Content-Disposition"]
+    )
+    national = client.get("/rapport/2021.xlsx")
+    assert 'filename="medborgarloften-2021-utkast.xlsx"' in national["Content-Disposition"]
+    book = open_workbook(response)
     assert book.properties.title.startswith("UTKAST – ")
     assert book["Sammanfattning"]["A1"].value.startswith("UTKAST – ")
     assert labelled(book["Sammanfattning"])["Publicering"] == "Utkast – ej publicerat"

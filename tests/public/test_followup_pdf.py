@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from followup.models import Correction, Outcome, YearlyFollowUp
-from promises.models import Promise
+from promises.models import Commitment, Promise
 from promises.roles import grant
 
 URL = "/eskilstuna/2021/rapport/2021.pdf"
@@ -165,6 +165,10 @@ def test_a_draft_year_is_not_found_by_the_public_and_marked_for_the_council(
     grant(council_client.user, demo.area, "council_member")
     response = council_client.get(URL)
     assert "private" in response["Cache-Control"]
+    assert 'filename="medborgarlofte-eskilstuna-2021-utkast.pdf"' in response["Content-Disposition"]
+    assert re.search(
+        r"^Title:\s+UTKAST – Uppföljning 2021", info_of(response.content, tmp_path), re.M
+    )
     pages = pages_of(pdf_of(response), tmp_path)
     assert all("UTKAST – EJ PUBLICERAT" in page for page in pages)
     assert "137 av 120" in " ".join(pages)
@@ -230,3 +234,15 @@ def test_the_public_pdf_is_built_once_per_revision_and_a_draft_never_kept(
     assert pdf_of(council_client.get(URL))
     stored = PublicFile.objects.get(name="rapport/eskilstuna/2021/2021.pdf:sv")
     assert bytes(stored.content) == first  # the council's draft copy replaced nothing
+
+
+def test_no_table_title_is_left_alone_at_the_foot_of_a_page(client, demo, tmp_path):
+    """Texts of growing length push the tables down the pages: a table's title always goes
+    to the next page with its table, never stays at the foot of the page before it."""
+    first = Commitment.objects.filter(promise=demo).order_by("order").first()
+    for lines in range(0, 24, 2):
+        first.purpose = "Syftet förklaras närmare.\n\n" * lines
+        first.save()
+        for page in pages_of(pdf_of(client.get(URL)), tmp_path):
+            before_number = re.sub(r"\s*Sida \d+ av \d+\s*$", "", page)
+            assert not before_number.endswith(("mål och utfall per år", "mot årets mål")), lines
