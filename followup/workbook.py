@@ -58,6 +58,8 @@ PRINTED = {
 }
 PRINT_WIDTH = 148
 WRAPPED = {"area", "commitment", "indicator", "rule", "comment", "parties", "override_reason"}
+WRAPPED |= {"outcome_basis"}  # "summa av T1–T3"
+BASIS_WIDTH = 11  # "summa av T1–T3" in two lines; printed only when a row has parts
 # Wrapped text whose row height is reckoned: LibreOffice keeps a row one line high unless told.
 MEASURED = ("commitment", "indicator", "rule", "status", "comment")
 HIDDEN_WIDTHS = {"parties": 24, "override_reason": 30, "outcome_basis": 18}
@@ -309,8 +311,11 @@ def commitment_sheet(book, formats, page, promise_reports, year):
     widths = dict(PRINTED if len(promise_reports) == 1 else NATIONAL_PRINTED)
     if any(v["change_in_points"] and v["change"] is not None for v in rows):
         widths["change"] = len(f"-1,4 {_('procentenheter')}") + 2  # not "###" on paper
+    if any(v["outcome_basis"] for v in rows):
+        # "88" beside "Ej rapporterat" needs its "summa av T1" on paper; most reports have none
+        widths["outcome_basis"] = BASIS_WIDTH
     widths["comment"] = max(27, PRINT_WIDTH - sum(widths.values()))
-    measured = [(key, widths[key]) for key in ("area", *MEASURED) if key in widths]
+    measured = [(key, widths[key]) for key in ("area", *MEASURED, "outcome_basis") if key in widths]
     cell = CellFormats(formats)
     for row, values in enumerate(rows, start=1):
         write_commitment_row(sheet, row, values, cell)

@@ -157,6 +157,20 @@ def test_the_commitments_sheet_prints_what_a_reader_needs_and_hides_the_rest(cli
     assert len(widths) == 22  # every column is there for the import
 
 
+def test_a_figure_made_of_parts_of_the_year_says_so_on_paper(client, demo):
+    """A sum of tertials beside "Ej rapporterat" would read as a contradiction without its
+    "summa av T1": the column is printed when a row has parts."""
+    Outcome.objects.filter(indicator__commitment__order=4, year=2021).delete()
+    posts = demo.commitments.get(order=4).indicators.get()
+    OutcomeFactory(indicator=posts, year=2021, part_of_year="t1", value=50)
+    sheet = open_workbook(client.get(URL))["Åtaganden"]
+    widths = column_widths(sheet)
+    assert widths["Utfallet är"] and widths["Kommentar"]
+    assert sum(width for width in widths.values() if width) <= 160
+    row = next(r for r in rows_of(sheet) if r["Utfall"] == 50)
+    assert (row["Utfallet är"], row["Status"]) == ("summa av T1", "Ej rapporterat")
+
+
 def column_widths(sheet):
     """Each header's column width, None for a hidden column."""
     columns = {}  # a <col> element may cover several columns, from min to max
