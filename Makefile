@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
 .PHONY: run serve test install install-test messages migrate demo lint format screenshots bench \
-	bench-serving national-data backup restore clean
+	bench-serving national-data backup restore clean pdf-libraries
 
 run: install messages migrate demo
 	$(MANAGE) runserver 127.0.0.1:8000
@@ -31,8 +31,19 @@ test: install-test messages
 	$(BIN)/lint-imports
 	$(BIN)/pytest
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install: pdf-libraries $(VENV)/.installed
+install-test: pdf-libraries $(VENV)/.installed-test
+
+# WeasyPrint (the yearly PDF) draws text with the system's Pango and fonts: installed from Debian
+# when missing, as .ci/run installs Chromium; pdftotext (poppler-utils) reads the PDFs in the tests.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+pdf-libraries:
+	@if ! { PATH="$$PATH:/sbin:/usr/sbin" ldconfig -p | grep libpangoft2-1.0.so.0 >/dev/null && \
+		[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] && command -v pdftotext >/dev/null; }; then \
+		echo "Installing Pango, DejaVu fonts and poppler-utils for the PDFs: $(PDF_PACKAGES)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES) >/dev/null \
+			|| echo "Could not install them (not root?): the PDFs need $(PDF_PACKAGES)."; \
+	fi
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,15 +80,19 @@ format: install-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# README screenshots of the demo promise page; needs `make run` serving in another terminal.
+# README screenshots of the demo promise page and of the printed yearly report; needs `make run`
+# serving in another terminal.
 screenshots: install-test
 	$(BIN)/python docs/take_screenshots.py
+	$(BIN)/python docs/print_report.py
 
-# National-scale benchmark of the yearly report and the outcome import, and the import's limits
-# (see bench/). Both run, each printing PASS or FAIL per aim; the target fails if either missed one.
+# National-scale benchmark of the yearly report and the outcome import, the import's limits and
+# the PDF (see bench/). All run; the target fails if one of them missed an aim or failed.
 bench: install messages
-	$(BIN)/python bench/national_report.py; status=$$?; \
-	$(BIN)/python bench/import_limits.py && exit $$status
+	status=0; \
+	for bench in national_report import_limits followup_pdf; do \
+		$(BIN)/python bench/$$bench.py || status=1; \
+	done; exit $$status
 
 # Serving, load and fault benchmarks under gunicorn on PostgreSQL (see README, "Production").
 bench-serving: install

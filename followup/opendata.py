@@ -2,6 +2,10 @@
 
 Only published promises and published follow-up years, whoever asks: open data is a
 publication, not a council view. The column names are a promise to re-users; README lists them.
+
+The CSV comes twice: for programs (RFC 4180: UTF-8, commas, decimal points, the stable names)
+and for people who open it in Excel with Swedish settings (a byte order mark, semicolons,
+decimal commas, Swedish names and words), which the outcome import reads back unchanged.
 """
 
 import csv
@@ -9,10 +13,15 @@ import io
 import json
 from decimal import Decimal
 
+from django.utils import translation
+
 from followup import report
+from followup.spreadsheets import COLUMNS as REPORT_COLUMNS
 from followup.spreadsheets import indicator_rows
+from followup.status import Status
 from promises.audience import PUBLIC
 from promises.models import Promise
+from promises.numbers import strip_zeros
 from promises.resources import neutralise
 
 # Open-data column → key of `spreadsheets.row_values` (or of `area_values`).
@@ -45,6 +54,12 @@ COLUMNS = {
 
 
 def rows():
+    for values in indicator_values():
+        yield {column: plain(values[key]) for column, key in COLUMNS.items()}
+
+
+def indicator_values():
+    """Every published indicator and year, as `spreadsheets.row_values` with the area's."""
     promises = report.with_municipalities(
         report.with_followup_data(Promise.objects.published().order_by("area__name", "start_year"))
     )
@@ -54,13 +69,19 @@ def rows():
         for summary in promise_report.years:
             for values in indicator_rows(promise_report, summary.year):
                 values.update(area)
-                yield {column: plain(values[key]) for column, key in COLUMNS.items()}
+                yield values
 
 
 def area_values(area):
     """The kommunkoder of the municipalities the area covers, space-separated in code order
-    ("1904 1962 1982"), from an area loaded through `report.with_municipalities`."""
-    return {"municipality_codes": " ".join(sorted(m.code for m in area.municipality_list))}
+    ("1904 1962 1982"), and for people their names with the codes, from an area loaded through
+    `report.with_municipalities`."""
+    municipalities = sorted(area.municipality_list, key=lambda m: m.code)
+    return {
+        "municipality_codes": " ".join(m.code for m in municipalities),
+        # For people: "Eskilstuna (0484)", text in Excel, where a lone "0484" would become 484.
+        "municipalities": ", ".join(str(m) for m in municipalities),
+    }
 
 
 def plain(value):
@@ -73,12 +94,56 @@ def plain(value):
 
 
 def as_csv():
+    """For programs: RFC 4180 (lines end in CRLF), UTF-8 without a byte order mark."""
     output = io.StringIO()
-    writer = csv.DictWriter(output, fieldnames=list(COLUMNS), lineterminator="\n")
+    writer = csv.DictWriter(output, fieldnames=list(COLUMNS), lineterminator="\r\n")
     writer.writeheader()
     for row in rows():
         writer.writerow({column: neutralise(value) for column, value in row.items()})
     return output.getvalue()
+
+
+# The Excel variant's columns, one for each open-data column and in the same order: open-data
+# column → key of `row_values` (or `area_values`). Words where open data has codes; the headers
+# are the yearly report's (spreadsheets.COLUMNS), so that the outcome import reads the file back.
+EXCEL_COLUMNS = {
+    **{column: column for column in COLUMNS},
+    "municipality_codes": "municipalities",
+    "rule": "rule",
+    "progress_percent": "progress",
+    "override": "override",
+    "outcome_basis": "outcome_basis",
+}
+# The file is for Swedish settings: its headers are Swedish whatever the page's language.
+EXCEL_HEADERS = {
+    **dict(REPORT_COLUMNS),
+    "area_slug": "Kortnamn i adresser",
+    "municipalities": "Kommuner",
+}
+
+
+def as_excel_csv():
+    """For people: the rows of `as_csv` as Swedish Excel opens a csv file by a double-click,
+    with its letters and its figures as numbers: UTF-8 with a byte order mark, semicolons, a
+    decimal comma and no thousands separator ("28,2", "2483"), Swedish headers and words."""
+    output = io.StringIO()
+    output.write("\ufeff")
+    writer = csv.writer(output, delimiter=";", lineterminator="\r\n")
+    with translation.override("sv"):
+        writer.writerow([str(EXCEL_HEADERS[key]) for key in EXCEL_COLUMNS.values()])
+        for values in indicator_values():
+            values["status"] = str(Status(values["status"]).label)
+            writer.writerow([excel_cell(values[key]) for key in EXCEL_COLUMNS.values()])
+    return output.getvalue()
+
+
+def excel_cell(value):
+    """A figure with a decimal comma, text defused; a number is never defused: "-3" is one."""
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else value
+    if isinstance(value, int | Decimal):
+        return str(strip_zeros(value)).replace(".", ",")
+    return neutralise(value)
 
 
 def as_json():

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from import_export import fields
+from import_export import fields, widgets
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from followup import import_preview, parts, publishing
@@ -59,11 +59,18 @@ class OutcomeResource(SpreadsheetResource):
     area = fields.Field("indicator__commitment__promise__area__name", "area", readonly=True)
     # "period" is the promise's years (2023–2024); "part_of_year" is the outcome's year or tertial.
     period = fields.Field("indicator__commitment__promise__period_label", "period", readonly=True)
-    year = fields.Field("year", "year", readonly=True)
+    # Numbers as numbers in xlsx, not the text "2021" (import-export's default for a field
+    # declared here).
+    year = fields.Field("year", "year", readonly=True, widget=widgets.IntegerWidget())
     commitment_number = fields.Field(
-        "indicator__commitment__order", "commitment_number", readonly=True
+        "indicator__commitment__order",
+        "commitment_number",
+        readonly=True,
+        widget=widgets.IntegerWidget(),
     )
-    indicator_number = fields.Field("indicator__order", "indicator_number", readonly=True)
+    indicator_number = fields.Field(
+        "indicator__order", "indicator_number", readonly=True, widget=widgets.IntegerWidget()
+    )
     part_of_year = fields.Field("part_of_year", "part_of_year", readonly=True)
     indicator = fields.Field("indicator__name", "indicator", readonly=True, widget=TextWidget())
     outcome = fields.Field("value", "outcome", widget=DecimalCommaWidget())

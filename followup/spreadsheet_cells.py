@@ -3,6 +3,7 @@ commas, judgements and parts of the year by their Swedish or English names, text
 as it was before our exports defused it, and the commitments sheet of the yearly report."""
 
 import csv
+import re
 import zipfile
 from decimal import Decimal
 from io import BytesIO, StringIO
@@ -18,7 +19,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from followup.models import PartOfYear
 from followup.status import Override
 from promises.numbers import format_number, parse_number
-from promises.resources import FORMULA_STARTS, neutralise
+from promises.resources import FORMULA_STARTS, Figure, neutralise
 
 # What an import reads at most, whatever a file declares. The national yearly report has about
 # 3 000 rows; a file of MAX_ROWS rows reaches the preview in seconds and well under 200 MB
@@ -42,8 +43,11 @@ MAX_SHEET_ROWS = 2 * MAX_ROWS
 SHEET_NAMES = ("Åtaganden", "Commitments")
 
 
-class DecimalCommaWidget(widgets.Widget):
-    """A figure as a spreadsheet holds it: a number, or text such as "61,5", "2 483" or "−3"."""
+class DecimalCommaWidget(Figure):
+    """A figure as a spreadsheet holds it: a number, or text such as "61,5", "2 483" or "−3",
+    and a percent-formatted cell as Swedish Excel saves it in a csv, "61,5 %": the percentage
+    shown, not the share 0,615 (any space before the sign, thousands grouped with any space);
+    written as `Figure` writes it."""
 
     def clean(self, value, row=None, **kwargs):
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -60,9 +64,6 @@ class DecimalCommaWidget(widgets.Widget):
             return parse_number(value)  # read as the entry page reads it
         except ValueError:
             raise not_a_number from None
-
-    def render(self, value, obj=None, **kwargs):
-        return value
 
 
 class OverrideWidget(widgets.Widget):
@@ -178,6 +179,36 @@ def bounded_dataset(rows):
     return dataset
 
 
+class PercentAsShown:
+    """A row's values as the sheet shows them: a cell formatted as a percentage holds the share
+    0.615 and shows 61,5 %, which the import reads as the percentage 61,5 (as typed in the
+    entry page). Whether a format is a percentage is worked out once per format."""
+
+    def __init__(self):
+        self.percent_formats = {}
+
+    def values(self, cells):
+        return [self.value(cell) for cell in cells]
+
+    def value(self, cell):
+        value = cell.value
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            number_format = cell.number_format
+            if number_format not in self.percent_formats:
+                self.percent_formats[number_format] = is_percent_format(number_format)
+            if self.percent_formats[number_format]:
+                percent = Decimal(str(value)) * 100  # 0.615 → 61.500, 1 → 100
+                whole = percent == percent.to_integral_value()
+                return percent.to_integral_value() if whole else percent.normalize()
+        return value
+
+
+def is_percent_format(number_format):
+    """ "0.0%" scales by a hundred; a quoted or escaped per cent sign ('0" %"') is only text."""
+    unquoted = re.sub(r'"[^"]*"|\\.', "", number_format or "")
+    return "%" in unquoted
+
+
 class CommitmentSheetXLSX(XLSX):
     """Reads the commitments sheet of the yearly report, whichever sheet was open when saved.
 
@@ -212,8 +243,8 @@ class CommitmentSheetXLSX(XLSX):
             sheet.reset_dimensions()
             first = next(sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS, values_only=True), ())
             width = len(header_of(first))
-            rows = sheet.iter_rows(max_col=max(width, 1), values_only=True)
-            return bounded_dataset(rows)
+            rows = sheet.iter_rows(max_col=max(width, 1))
+            return bounded_dataset(map(PercentAsShown().values, rows))
         finally:
             book.close()
 

@@ -72,7 +72,12 @@ def row_values(promise, commitment, indicator, row):
         "unit": indicator.unit,
         "rule": indicator.target_label,
         "rule_code": indicator.rule,
+        "kind": indicator.kind,
+        "target_in_percent": indicator.target_in_percent,
         "target": indicator.target_value,
+        # The figure to reach or stay under; none for a change rule with no stated amount,
+        # where any change the right way counts (the workbook's chart shows the baseline).
+        "target_level": indicator.threshold if indicator.target_value is not None else None,
         "baseline": indicator.baseline_value,
         "baseline_year": indicator.baseline_year,
         "outcome": figure.value,  # entered for the whole year, or made of its parts

@@ -302,5 +302,7 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
         "django.request": {"filters": ["one_line_outages"]},
+        # WeasyPrint tells each step of every PDF it prints (public/printing.py) at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }

@@ -8,9 +8,11 @@ from django.utils.functional import Promise as LazyText
 from django.utils.text import capfirst, slugify
 from import_export import admin as import_export_admin
 from import_export import fields, resources, widgets
+from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import SelectableFieldsExportForm
 
 from promises.models import Area, Commitment, Indicator, Municipality, Party, Promise, Theme
+from promises.numbers import strip_zeros
 
 # A cell beginning with one of these can run as a formula when a spreadsheet opens the file.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -25,8 +27,39 @@ def neutralise(value):
     return value
 
 
+class Figure(widgets.DecimalWidget):
+    """A figure as a number cell in xlsx (2483, not 2483.00); in csv as Swedish Excel reads a
+    number: a decimal comma and no thousands separator ("61,5", "2483")."""
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return None if kwargs.get("force_native_type") else ""
+        value = strip_zeros(value)
+        if kwargs.get("force_native_type"):  # a binary format: xlsx
+            return value
+        return str(value).replace(".", ",")
+
+
+class ExcelCSV(CSV):
+    """csv as Swedish Excel opens it by a double-click: its letters by the byte order mark, its
+    columns by semicolons. Excel splits a csv at the list separator of the computer's regional
+    settings, a semicolon in Swedish ones (the comma is the decimal mark): a comma-separated
+    file opens as one column. The outcome import reads either."""
+
+    CONTENT_TYPE = "text/csv; charset=utf-8"
+
+    def export_data(self, dataset, **kwargs):
+        return "\ufeff" + dataset.export("csv", delimiter=";")
+
+
+EXPORT_FORMATS = [XLSX, ExcelCSV]
+
+
 class SpreadsheetResource(resources.ModelResource):
-    """Headers are the fields' (translated) names; text that could run as a formula is defused."""
+    """Headers are the fields' (translated) names; text that could run as a formula is defused;
+    figures are numbers."""
+
+    WIDGETS_MAP = {**resources.ModelResource.WIDGETS_MAP, "DecimalField": Figure}
 
     def get_export_headers(self, selected_fields=None):
         return [capfirst(str(self.header(f))) for f in self.get_export_fields(selected_fields)]
@@ -175,7 +208,9 @@ class NamedExport:
 
 class ExportMixin(SafeExportQueryset, NamedExport, import_export_admin.ExportMixin):
     export_form_class = HeaderNamedExportForm
+    export_formats = EXPORT_FORMATS
 
 
 class ImportExportMixin(SafeExportQueryset, NamedExport, import_export_admin.ImportExportMixin):
     export_form_class = HeaderNamedExportForm
+    export_formats = EXPORT_FORMATS

@@ -28,7 +28,8 @@ def promise_workbook(request, slug, period, year):
         "promise": promise_report.promise,
     }
     content = workbook.as_xlsx([promise_report], year, str(title))
-    return workbook_response(audience, content, f"medborgarlofte-{slug}-{year}.xlsx")
+    filename = download_name(f"medborgarlofte-{slug}-{year}", [promise_report], year, "xlsx")
+    return workbook_response(audience, content, filename)
 
 
 def yearly_workbook(request, year):
@@ -39,19 +40,36 @@ def yearly_workbook(request, year):
     """
     audience = Audience.of(request.user)
 
-    def make():
+    def year_reports():
         promises = audience.promises().filter(start_year__lte=year, end_year__gte=year)
         loaded = report.with_followup_data(promises, year)
         reports = [r for r in reports_for(audience, loaded, year) if r.years]
         if not reports:
             raise Http404
+        return reports
+
+    def make(reports):
         title = _("Medborgarlöften: uppföljning %(year)s") % {"year": year}
         return workbook.as_xlsx(reports, year, str(title))
 
-    filename = f"medborgarloften-{year}.xlsx"
     if audience.is_council:
-        return workbook_response(audience, make(), filename)
-    return file_response(request, f"rapport/{year}.xlsx", make, XLSX, filename=filename)
+        reports = year_reports()
+        filename = download_name(f"medborgarloften-{year}", reports, year, "xlsx")
+        return workbook_response(audience, make(reports), filename)
+    return file_response(
+        request,
+        f"rapport/{year}.xlsx",
+        lambda: make(year_reports()),
+        XLSX,
+        filename=f"medborgarloften-{year}.xlsx",
+    )
+
+
+def download_name(stem, promise_reports, year, extension):
+    """The file's name; a council member's copy holding drafts says so in its name too, since
+    a saved or forwarded file is seen by its name before it is opened."""
+    drafts = any(workbook.is_draft(r, year) for r in promise_reports)
+    return f"{stem}-utkast.{extension}" if drafts else f"{stem}.{extension}"
 
 
 def workbook_response(audience, content, filename):
@@ -73,6 +91,18 @@ def open_data_csv(request):
         lambda: opendata.as_csv().encode(),
         "text/csv; charset=utf-8",
         filename="medborgarloften-utfall.csv",
+        compress=True,
+    )
+
+
+def open_data_excel_csv(request):
+    """The open data for Swedish Excel: byte order mark, semicolons, decimal commas."""
+    return file_response(
+        request,
+        "oppna-data/utfall-excel.csv",
+        lambda: opendata.as_excel_csv().encode(),
+        "text/csv; charset=utf-8",
+        filename="medborgarloften-utfall-excel.csv",
         compress=True,
     )
 

@@ -3,7 +3,7 @@ promise's address, so that it can be read and shared."""
 
 from django.urls import path, register_converter
 
-from public import downloads, views
+from public import documents, downloads, views
 from public.converters import IdConverter, PeriodConverter
 from public.page_cache import public_page
 
@@ -18,6 +18,11 @@ urlpatterns = [
     path("rapport/<int:year>.xlsx", public_page(downloads.yearly_workbook), name="yearly_workbook"),
     path("oppna-data/", public_page(downloads.open_data), name="open_data"),
     path("oppna-data/utfall.csv", public_page(downloads.open_data_csv), name="open_data_csv"),
+    path(
+        "oppna-data/utfall-excel.csv",
+        public_page(downloads.open_data_excel_csv),
+        name="open_data_excel_csv",
+    ),
     path("oppna-data/utfall.json", public_page(downloads.open_data_json), name="open_data_json"),
     path("<slug:slug>/", public_page(views.area_detail), name="area"),
     path("<slug:slug>/<period:period>/", public_page(views.promise_detail), name="promise"),
@@ -25,6 +30,11 @@ urlpatterns = [
         "<slug:slug>/<period:period>/rapport/<int:year>.xlsx",
         public_page(downloads.promise_workbook),
         name="promise_workbook",
+    ),
+    path(
+        "<slug:slug>/<period:period>/rapport/<int:year>.pdf",
+        public_page(documents.promise_pdf),
+        name="promise_pdf",
     ),
     path(
         "<slug:slug>/<period:period>/indikator/<id:pk>/",

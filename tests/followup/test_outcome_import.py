@@ -423,6 +423,33 @@ def test_a_csv_saved_by_swedish_excel_is_read_with_its_letters_and_decimal_comma
     )
 
 
+# A percent-formatted cell as Swedish Excel saves it in a csv: the percentage shown, with or
+# without a space before the sign (a no-break one, or a narrow no-break one); thousands
+# grouped with a no-break space.
+EXCEL_CELLS = [
+    ("61,5 %", "61.5", "cp1252"),
+    ("61,5%", "61.5", "cp1252"),
+    ("61,5\u00a0%", "61.5", "cp1252"),
+    ("61,5\u202f%", "61.5", "utf-8-sig"),  # not in Windows-1252: saved as UTF-8
+    ("2\u00a0483", "2483", "cp1252"),
+    ("2\u202f483", "2483", "utf-8-sig"),
+]
+
+
+@pytest.mark.parametrize(("cell", "value", "encoding"), EXCEL_CELLS)
+def test_a_percent_or_grouped_cell_saved_by_swedish_excel_is_read_as_shown(
+    admin_client, survey, cell, value, encoding
+):
+    indicator = 3 if "%" in cell else 1  # the percent indicator, or a count
+    content = "Område;Period;År;Åtagande nr;Indikator nr;Utfall\r\n"
+    content += f"Vasteras;2023–2024;2023;1;{indicator};{cell}\r\n"
+    preview = upload(admin_client, content.encode(encoding), name="utfall.csv", format_index=1)
+    assert "confirm_form" in preview.context, preview.text
+    confirm(admin_client, preview)
+    outcome = Outcome.objects.get(indicator__order=indicator, year=2023)
+    assert outcome.value == Decimal(value)  # 61.5, the percentage shown, not the share 0.615
+
+
 def test_a_csv_with_a_cell_over_131072_characters_is_refused(admin_client, survey):
     content = "Area,Period,Year,Commitment no.,Indicator no.,Outcome,Comment\n"
     content += 'Vasteras,2023-2024,2023,1,1,12,"' + "x" * 200_000 + '"\n'
@@ -527,3 +554,58 @@ def test_the_preview_shows_no_server_path(admin_client, survey, upload_folder):
     assert (upload_folder / name).exists()
     assert str(Path(upload_folder).parent) not in preview.text
     assert "/tmp" not in preview.text
+
+
+def test_the_open_data_for_swedish_excel_imports_back_unchanged(admin_client, demo):
+    """The Excel variant of the open data, downloaded and read back by the import: every row is
+    found, nothing is created or changed, not even a defused comment or a decimal figure."""
+    Outcome.objects.filter(indicator__commitment__order=4).update(
+        value=Decimal("136.5"), comment="=1+2 inlägg\npå två rader"
+    )
+    before, history = outcome_values(), Outcome.history.count()
+    content = admin_client.get("/oppna-data/utfall-excel.csv").content
+    assert b";136,5;" in content and b"'=1+2" in content
+
+    preview = upload(admin_client, content, name="medborgarloften-utfall-excel.csv", format_index=1)
+    assert "confirm_form" in preview.context, preview.text
+    result = preview.context["result"]
+    assert (result.totals["new"], result.totals["update"], result.totals["error"]) == (0, 0, 0)
+    assert result.totals["skip"] == 6
+    confirm(admin_client, preview)
+    assert outcome_values() == before
+    assert Outcome.history.count() == history
+    posts = Outcome.objects.get(indicator__commitment__order=4)
+    assert posts.comment == "=1+2 inlägg\npå två rader"
+
+
+def test_the_admins_csv_export_of_outcomes_imports_back_unchanged(admin_client, demo):
+    Outcome.objects.filter(indicator__commitment__order=4).update(value=Decimal("28.2"))
+    before = outcome_values()
+    fields = ["area", "period", "year", "commitment_number", "indicator_number", "part_of_year"]
+    fields += ["indicator", "outcome", "comment", "override", "override_reason"]
+    exported = admin_client.post(
+        reverse("admin:followup_outcome_export"),
+        {"format": "1", "resource": "0", **{f"outcomeresource_{f}": "on" for f in fields}},
+    ).content
+    assert exported.startswith(b"\xef\xbb\xbf") and b";28,2;" in exported
+    preview = upload(admin_client, exported, name="utfall.csv", format_index=1)
+    result = preview.context["result"]
+    assert (result.totals["new"], result.totals["update"], result.totals["skip"]) == (0, 0, 6)
+    confirm(admin_client, preview)
+    assert outcome_values() == before
+
+
+def test_a_percent_formatted_cell_is_read_as_the_percentage_it_shows(admin_client, survey):
+    """Typing "61,5 %" in Swedish Excel stores the share 0.615 formatted as a percentage; the
+    yearly report writes percentages so too. The import reads what the cell shows."""
+    book = load_workbook(BytesIO(xlsx([row(0.615, indicator=3), row(5, year=2024)])))
+    sheet = book["Åtaganden"]
+    sheet["F2"].number_format = "0.0%"
+    sheet["F3"].number_format = '0.0" %"'  # a per cent sign as text: the number is as it is
+    output = BytesIO()
+    book.save(output)
+    preview = upload(admin_client, output.getvalue())
+    assert "confirm_form" in preview.context, preview.text
+    confirm(admin_client, preview)
+    assert Outcome.objects.get(indicator__order=3, year=2023).value == Decimal("61.5")
+    assert Outcome.objects.get(indicator__order=1, year=2024).value == 5
