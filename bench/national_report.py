@@ -175,7 +175,7 @@ def measure_case(case, output_path):
     queries = []
     runs = []
     for run in range(RUNS):
-        gc.collect()  # the previous run's garbage (openpyxl's cells hold cycles) not charged here
+        gc.collect()  # the previous run's garbage is not charged to this one
         before = rss_mb("VmRSS")
         with connection.execute_wrapper(lambda execute, *args: queries.append(1) or execute(*args)):
             if case == "ceiling":
