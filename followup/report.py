@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -30,7 +30,8 @@ from promises.models import (
 def with_followup_data(promises, year=None):
     """Prefetch everything a promise report reads: a fixed number of queries for any size.
 
-    With a year, only that year's outcomes are read (the yearly reports need no more). The
+    With a year, only that year's outcomes and corrections are read (the yearly reports need no
+    more), and a one-off's earlier years (`indicator_years` carries a one-off done). The
     related objects land in plain lists (`promise.commitment_list`, `commitment.indicator_list`,
     `indicator.outcome_list`, ...): filling a related manager instead makes Django build a
     queryset for every parent object, which cost more than the queries themselves. Each prefetch
@@ -43,11 +44,14 @@ def with_followup_data(promises, year=None):
         .prefetch_related(Prefetch("parties", queryset=Party.objects.all(), to_attr="party_list"))
     )
     signatories = Signatory.objects.order_by("order", "pk").select_related("party")
+    corrections = Correction.objects.all()
+    if year is not None:  # a report of one year shows that year's corrections alone
+        corrections = corrections.filter(year=year)
     return with_commitments(
         promises,
         commitments,
         Prefetch("signatories", queryset=signatories, to_attr="signatory_list"),
-        Prefetch("corrections", queryset=Correction.objects.all(), to_attr="correction_list"),
+        Prefetch("corrections", queryset=corrections, to_attr="correction_list"),
     )
 
 
@@ -97,8 +101,10 @@ def indicators_with(year):
     """Indicators with their outcomes, for the whole year and its parts: of one year, or of
     every year when it is None."""
     outcomes = Outcome.objects.order_by("year", "part_of_year")
-    if year is not None:  # the earlier years too: a one-off done in one of them stays done
-        outcomes = outcomes.filter(year__lte=year)
+    if year is not None:  # a one-off's earlier years too: done in one of them, it stays done
+        outcomes = outcomes.filter(
+            Q(year=year) | Q(year__lt=year, indicator__rule=Indicator.Rule.DONE)
+        )
     return Indicator.objects.order_by("order", "pk").prefetch_related(
         Prefetch("outcomes", queryset=outcomes, to_attr="outcome_list")
     )
@@ -249,7 +255,12 @@ def promise_report(promise, audience, today=None, year=None):
     for commitment in promise.commitment_list:
         indicator_reports = [
             IndicatorReport(
-                indicator, [r for r in indicator_years(indicator, judged, today) if r.year in years]
+                indicator,
+                [
+                    r
+                    for r in indicator_years(indicator, read_years(indicator, judged, years), today)
+                    if r.year in years
+                ],
             )
             for indicator in commitment.indicator_list
         ]
@@ -264,6 +275,13 @@ def promise_report(promise, audience, today=None, year=None):
         for year in years
     ]
     return PromiseReport(promise, summaries, commitments)
+
+
+def read_years(indicator, judged, years):
+    """The years whose figures a report of `years` must work out: a one-off's earlier years
+    too (done in one of them, it stays done); any other indicator is judged on each year alone,
+    and its earlier years would only cost time (the national report's loading, issue 16)."""
+    return judged if indicator.rule == Indicator.Rule.DONE else years
 
 
 def indicator_years(indicator, years, today):

@@ -4,10 +4,11 @@ from decimal import Decimal
 
 import pytest
 from django import forms
+from django.utils import translation
 
 from followup.spreadsheet_cells import DecimalCommaWidget
 from promises.forms import NumberField
-from promises.numbers import parse_number
+from promises.numbers import format_number, parse_number
 
 AS_TYPED = [
     ("104", Decimal("104")),
@@ -64,3 +65,11 @@ def test_the_import_reads_numbers_a_spreadsheet_holds():
         widget.clean(True)
     with pytest.raises(ValueError, match="är inte ett tal"):
         widget.clean(float("nan"))
+
+
+def test_a_number_is_written_in_the_language_of_each_reader_however_often_it_is_written():
+    # format_number remembers the texts it has made, by language.
+    for language, text in [("sv", "12\u00a0345,6"), ("en", "12,345.6"), ("sv", "12\u00a0345,6")]:
+        with translation.override(language):
+            assert format_number(Decimal("12345.60")) == text
+            assert format_number(Decimal("12345.6")) == text

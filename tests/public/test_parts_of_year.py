@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from followup.factories import OutcomeFactory, YearlyFollowUpFactory
+from followup.factories import CorrectionFactory, OutcomeFactory, YearlyFollowUpFactory
 from followup.report import promise_report, with_followup_data
 from promises.audience import PUBLIC
 from promises.models import Promise
@@ -290,3 +290,33 @@ def test_a_one_off_done_last_year_is_done_in_this_years_report_alone(tertials):
     assert [row.year for row in plan_report.years] == [THIS_YEAR]
     assert plan_report.years[0].assessment.status == "met"
     assert plan_report.years[0].figure.basis_label == f"genomfört {LAST_YEAR}"
+
+
+def test_a_report_of_one_year_shows_what_the_full_report_shows_of_that_year(tertials):
+    # The yearly workbooks, the PDF and the browse page read one year's data alone (with a
+    # one-off's earlier years): their rows, statuses and corrections are the full report's.
+    promise, dialogues, survey, plan = tertials
+    outcome(dialogues, LAST_YEAR, "t1", 3)
+    outcome(dialogues, THIS_YEAR, "year", 7)
+    outcome(survey, LAST_YEAR, "year", Decimal("26.8"))
+    outcome(survey, THIS_YEAR, "year", Decimal("25.1"))
+    outcome(plan, LAST_YEAR, "year", 1)
+    for year in promise.years:
+        CorrectionFactory(promise=promise, year=year, change=f"Rättat {year}")
+
+    def shown(report):
+        rows = [
+            (c.commitment.pk, i.indicator.pk, y.year, y.value_label, y.basis_label, y.assessment)
+            for c in report.commitments
+            for i in c.indicators
+            for y in i.years
+        ]
+        summaries = [(s.year, s.label, dict(s.counts)) for s in report.years]
+        return rows, summaries, [c.change for c in report.corrections]
+
+    full = with_followup_data(Promise.objects.filter(pk=promise.pk)).get()
+    for year in promise.years:
+        loaded = with_followup_data(Promise.objects.filter(pk=promise.pk), year=year).get()
+        alone = shown(promise_report(loaded, PUBLIC, year=year))
+        assert alone == shown(promise_report(full, PUBLIC, year=year))
+        assert alone[2] == [f"Rättat {year}"]
