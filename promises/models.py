@@ -664,6 +664,9 @@ class Indicator(models.Model):
         target = self.format_value(self.target_value) if self.target_value is not None else ""
         if self.target_in_percent and self.target_value is not None:
             target = f"{format_number(self.target_value)} %"
+        elif self.kind == self.Kind.PERCENT and target and self.rule in TARGET_FROM_BASELINE:
+            # "öka med 10 % från 40 %" would read as 44 %: the amount is percentage points
+            target = f"{format_number(self.target_value)} {_('procentenheter')}"
         # Only a change from the baseline names it: the others need not format it (a national
         # report reads this for every one of its 3 000 rows).
         baseline = self.baseline_label if self.rule in TARGET_FROM_BASELINE else ""

@@ -181,6 +181,8 @@ def test_labels_show_target_baseline_and_value_in_swedish():
     assert indicator("increase", baseline="2014").target_label == "öka från 2\u00a0014 (2020)"
     percent = indicator("decrease", "2", "28.2", kind="percent")
     percent.unit = "%"
+    assert percent.target_label == "minska med 2 procentenheter från 28,2 % (2020)"
+    percent.target_in_percent = True  # a relative change: 2 % of 28,2 %
     assert percent.target_label == "minska med 2 % från 28,2 % (2020)"
     assert percent.format_value(Decimal("61.50")) == "61,5 %"
 
