@@ -1,4 +1,5 @@
-"""Shared parts of the HTTP benchmarks (load_test.py, two_instances.py, db_outage.py).
+"""Shared parts of the benchmarks: the HTTP ones (load_test.py, two_instances.py, db_outage.py),
+and the fresh process national_report.py and import_limits.py measure memory in.
 
 - a scratch PostgreSQL database, migrated, with small data from `benchdata.py`;
 - gunicorn servers started with the production settings (DEBUG off) from `gunicorn.conf.py`;
@@ -42,6 +43,19 @@ PG_USER = os.environ.get("BENCH_PG_USER", "postgres")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 PASSWORD = "lasttest-losenord-2026"  # noqa: S105 - a scratch database's test users only
+
+
+def run_case(script, case, path):
+    """`script --case case path` run in a fresh process, whose memory is then its own: the
+    figures it printed last as `RESULT {json}`."""
+    result = subprocess.run(
+        [sys.executable, str(script), "--case", case, str(path)],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+    lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
+    if result.returncode or not lines:
+        raise SystemExit(f"{case} failed:\n{result.stdout[-2000:]}{result.stderr[-3000:]}")
+    return json.loads(lines[-1].removeprefix("RESULT "))
 
 
 _run_dir = None

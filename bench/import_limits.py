@@ -33,7 +33,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -49,6 +48,8 @@ os.environ["DATABASE_URL"] = os.environ.get(
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medborgarloften.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("PAGE_CACHE_SECONDS", "0")
+
+import harness  # noqa: E402  (bench/, beside this script)
 
 PROMISES = 170  # × 10 indicators × 3 years: 5 100 outcomes, MAX_ROWS of them in the file
 
@@ -266,14 +267,7 @@ def measure_case(case, path):
 
 
 def run_case(case, path):
-    result = subprocess.run(
-        [sys.executable, __file__, "--case", case, str(path)],
-        capture_output=True, text=True, cwd=ROOT, check=False,
-    )  # fmt: skip
-    lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
-    if result.returncode or not lines:
-        raise SystemExit(f"{case} failed:\n{result.stdout[-2000:]}{result.stderr[-3000:]}")
-    return json.loads(lines[-1].removeprefix("RESULT "))
+    return harness.run_case(__file__, case, path)
 
 
 def main():

@@ -30,7 +30,6 @@ import json
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -47,6 +46,7 @@ os.environ["DATABASE_URL"] = os.environ.get(
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medborgarloften.settings")
 
 import django  # noqa: E402
+import harness  # noqa: E402
 
 django.setup()
 
@@ -200,15 +200,8 @@ def measure_case(case, output_path):
     print("RESULT " + json.dumps(result))
 
 
-def run_case(case, output_path):
-    result = subprocess.run(
-        [sys.executable, __file__, "--case", case, str(output_path)],
-        capture_output=True, text=True, cwd=ROOT, check=False,
-    )  # fmt: skip
-    lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
-    if result.returncode or not lines:
-        raise SystemExit(f"{case} failed:\n{result.stdout[-2000:]}{result.stderr[-3000:]}")
-    return json.loads(lines[-1].removeprefix("RESULT "))
+def run_case(case, path):
+    return harness.run_case(__file__, case, path)
 
 
 # --- the import, in this process --------------------------------------------------------------

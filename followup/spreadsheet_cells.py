@@ -197,7 +197,8 @@ class PercentAsShown:
             if number_format not in self.percent_formats:
                 self.percent_formats[number_format] = is_percent_format(number_format)
             if self.percent_formats[number_format]:
-                percent = Decimal(str(value)) * 100  # 0.615 → 61.500, 1 → 100
+                # 0.615 → 61.5, 1 → 100; twelve digits drop a float's noise (37.20000000000001)
+                percent = Decimal(f"{value * 100:.12g}")
                 whole = percent == percent.to_integral_value()
                 return percent.to_integral_value() if whole else percent.normalize()
         return value

@@ -11,6 +11,7 @@ several times faster at it than openpyxl; reading back (the import, the tests) u
 
 import math
 from collections import Counter
+from decimal import Decimal
 from io import BytesIO
 
 import xlsxwriter
@@ -34,10 +35,11 @@ A4 = 9  # Excel's paper code; Sweden prints on A4, and a workbook that sets none
 # Arial 10 (Liberation Sans, of the same widths, where LibreOffice prints): the printed columns
 # fit the page at 100 % or nearly, so the text prints at 9–10 pt.
 FONT = {"font_name": "Arial", "font_size": 10}
+MAX_ROW_HEIGHT = 409  # points: Excel's tallest row
 LINE_HEIGHT = 12.75  # points per line of Arial 10, as Excel and LibreOffice space it
 WHOLE = "#,##0"  # Swedish Excel shows the thousands separator as a space: 2 483
 DECIMAL = "#,##0.0#"
-SHARE = "0.0%"
+SHARE = "0.0#%"  # 61,5 % and 57,35 %, as the pages show them
 PLAIN = "0"  # years and numbers: 2021, not 2 021
 DATE = "yyyy-mm-dd"
 
@@ -187,7 +189,13 @@ def height(texts_and_widths):
         if text:
             per_line = max(1, int(width * 1.15) - 2)
             lines = max(lines, sum(len(part) // per_line + 1 for part in str(text).split("\n")))
-    return lines * LINE_HEIGHT + 3
+    return min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 3)
+
+
+def share(percent):
+    """A percentage as the share Excel's percent format shows: 37.2 → 0.372, divided as a
+    decimal so that no float noise (0.3720000000000001) comes back through the import."""
+    return float(Decimal(percent) / 100)
 
 
 def escape(text):
@@ -373,7 +381,7 @@ def write_commitment_row(sheet, row, values, cell):
             number(row, COLUMN[key], value, cell.plain)
     for key in SHARE_KEYS:
         if (value := values[key]) is not None:
-            number(row, COLUMN[key], float(value) / 100, cell.share)
+            number(row, COLUMN[key], share(value), cell.share)
     kind = values["kind"]
     for key in NUMBER_KEYS:
         if (value := values[key]) is None:
@@ -381,7 +389,7 @@ def write_commitment_row(sheet, row, values, cell):
         if key == "target" and values["rule_code"] in CHANGE_RULES:
             write_change_target(sheet, row, COLUMN[key], values, cell)
         elif kind == PERCENT:  # 61,5 % is stored as the share 0.615, shown as 61,5 %
-            number(row, COLUMN[key], float(value) / 100, cell.share)
+            number(row, COLUMN[key], share(value), cell.share)
         elif kind == YES_NO:
             number(row, COLUMN[key], float(value), cell.yes_no)
         else:
@@ -397,7 +405,7 @@ def write_change_target(sheet, row, column, values, cell):
     """The promised change: in percent of the baseline, in percentage points, or in units."""
     value = values["target"]
     if values["target_in_percent"]:
-        sheet.write_number(row, column, float(value) / 100, cell.share)
+        sheet.write_number(row, column, share(value), cell.share)
     elif values["kind"] == PERCENT:
         sheet.write_number(row, column, float(value), cell.points)
     else:
@@ -431,10 +439,10 @@ def chart_sheet(book, formats, page, commitment_rows):
             row += 1
             name = f"{values['commitment_number']}.{values['indicator_number']} "
             sheet.write_string(row, 0, neutralise(name + values["indicator"]), formats())
-            scale = 100 if kind == PERCENT else 1
+            as_number = share if kind == PERCENT else float
             for column, key in enumerate(("baseline", "target_level", "outcome"), start=1):
                 if values[key] is not None:
-                    sheet.write_number(row, column, float(values[key]) / scale, figure)
+                    sheet.write_number(row, column, as_number(values[key]), figure)
         keys = ("baseline", "target_level", "outcome")
         columns = [
             n for n, key in enumerate(keys, start=1) if any(v[key] is not None for v in charted)

@@ -5,6 +5,8 @@ Public copies are built once per revision of the public data (public/built_files
 council's are built afresh, may hold drafts and then say so on every page.
 """
 
+import re
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -79,17 +81,24 @@ def as_pdf(promise_report, year, request):
 def css_content(text, **counters):
     """A translated text as the value of a CSS `content` property, its %(name)s placeholders
     replaced by the page counters named: "Sida %(number)s av %(pages)s" becomes
-    `"Sida " counter(page) " av " counter(pages)`."""
-    marked = (
-        text % {name: f"\0{counter}\0" for name, counter in counters.items()} if counters else text
-    )
+    `"Sida " counter(page) " av " counter(pages)`. The text is split at its placeholders before
+    anything is filled in, so no text a user typed can become a counter or leave its string."""
     parts = []
-    for index, piece in enumerate(marked.split("\0")):
+    for index, piece in enumerate(PLACEHOLDER.split(text) if counters else [text]):
         if index % 2:
-            parts.append(f"counter({piece})")
+            parts.append(f"counter({counters[piece]})")
         elif piece:
-            # Escaped as CSS: no quote ends the string, and no "<" can close the style element.
-            escaped = piece.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
-            escaped = escaped.replace("\n", " ")
-            parts.append(f'"{escaped}"')
-    return mark_safe(" ".join(parts))  # escaped above, for CSS
+            parts.append(f'"{css_string(piece)}"')
+    return mark_safe(" ".join(parts))  # every character that could end the string escaped
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def css_string(text):
+    """Text inside a CSS string: control characters (CSS ends a string at any line break:
+    \\n, \\r, \\f), quotes, backslashes and "<" (which could close the style element) as
+    hexadecimal escapes."""
+    return "".join(
+        f"\\{ord(char):x} " if ord(char) < 0x20 or char in '"\\<\x7f' else char for char in text
+    )

@@ -85,24 +85,22 @@ def open_data(request):
 
 
 def open_data_csv(request):
-    return file_response(
-        request,
-        "oppna-data/utfall.csv",
-        lambda: opendata.as_csv().encode(),
-        "text/csv; charset=utf-8",
-        filename="medborgarloften-utfall.csv",
-        compress=True,
-    )
+    """For programs: RFC 4180, UTF-8, commas and decimal points."""
+    return csv_download(request, "utfall.csv", opendata.as_csv)
 
 
 def open_data_excel_csv(request):
-    """The open data for Swedish Excel: byte order mark, semicolons, decimal commas."""
+    """For Swedish Excel: byte order mark, semicolons, decimal commas."""
+    return csv_download(request, "utfall-excel.csv", opendata.as_excel_csv)
+
+
+def csv_download(request, name, make_text):
     return file_response(
         request,
-        "oppna-data/utfall-excel.csv",
-        lambda: opendata.as_excel_csv().encode(),
+        f"oppna-data/{name}",
+        lambda: make_text().encode(),
         "text/csv; charset=utf-8",
-        filename="medborgarloften-utfall-excel.csv",
+        filename=f"medborgarloften-{name}",
         compress=True,
     )
 

@@ -609,3 +609,22 @@ def test_a_percent_formatted_cell_is_read_as_the_percentage_it_shows(admin_clien
     confirm(admin_client, preview)
     assert Outcome.objects.get(indicator__order=3, year=2023).value == Decimal("61.5")
     assert Outcome.objects.get(indicator__order=1, year=2024).value == 5
+
+
+@pytest.mark.parametrize("figure", ["37.2", "0.7", "8.2", "57.35"])
+def test_percentages_of_the_yearly_report_import_back_unchanged(admin_client, db, figure):
+    """Shares written from decimals read back as the same percentages: 37,2 % is not
+    37,20000000000001 % (a float's noise) and 57,35 % is not rounded to 57,4 %."""
+    from followup import demo as second_demo
+
+    example = second_demo.load()
+    Outcome.objects.filter(indicator__kind="percent").update(value=Decimal(figure))
+    before = outcome_values()
+    years = example.followups.values_list("year", flat=True)
+    for year in years:
+        report = admin_client.get(f"{example.get_absolute_url()}rapport/{year}.xlsx").content
+        preview = upload(admin_client, report)
+        assert "confirm_form" in preview.context, preview.text
+        totals = preview.context["result"].totals
+        assert (totals["new"], totals["update"], totals["invalid"]) == (0, 0, 0)
+    assert outcome_values() == before

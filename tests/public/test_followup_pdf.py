@@ -195,6 +195,16 @@ def test_building_the_pdf_runs_a_fixed_number_of_queries(
             pdf_of(client.get(f"/{slug}/2023-2024/rapport/2023.pdf"))
 
 
+def test_a_title_cannot_restyle_the_pdf_through_its_running_head(client, demo, tmp_path):
+    """The running head is a CSS string: a line break of any kind (\\r as well as \\n), a quote
+    or a backslash in the promise's title must not end it and let the rest act as CSS."""
+    hostile = 'Otrygghet\r} } h1, h2, h3 { display: none } @page { @top-left { content: "x" } }'
+    Promise.objects.filter(pk=demo.pk).update(title=hostile)
+    pages = pages_of(pdf_of(client.get(URL)), tmp_path)
+    assert "Narkotika" in pages[0]  # a theme's heading (h2) is still printed
+    assert "display: none" in pages[1]  # the title is text in the running head, not CSS
+
+
 def test_the_pdf_fetches_nothing_a_text_may_point_at(tmp_path):
     """An image a document points at is left out: WeasyPrint reads no file and no address."""
     from PIL import Image
