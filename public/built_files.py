@@ -12,8 +12,9 @@ Two ways to wait for a build:
   served while it is younger than `max_stale_seconds`; after that the first request claims the
   build (a `building_since` claim, taken by a conditional UPDATE, so no request waits on a lock
   and a claim of a build that died lapses), and requests arriving meanwhile get the previous build
-  if it is younger than `max_stale_seconds` + BUILD_GRACE_SECONDS. So a national file served holds
-  every change made more than that before the request. Each build says when it was built.
+  if it was at most BUILD_GRACE past the bound when that build began. So a national file served
+  is at most `max_stale_seconds` behind, plus BUILD_GRACE and one build's time while a build is
+  under way. Each build says when it was built.
 """
 
 import gzip
@@ -34,9 +35,10 @@ from promises.revision import current_revision
 from public.models import PublicFile
 from public.page_cache import accepts_gzip
 
-# A national build takes under a second (README, "Measured"): requests arriving during a longer
-# one wait for it rather than get a build older than the bound.
-BUILD_GRACE_SECONDS = 10
+# During a build, the previous build is served if it was at most this much past the bound when
+# the build began (the first request after the bound claims it); one older than that, left
+# since a quiet spell, is waited for rather than served hours behind.
+BUILD_GRACE = timedelta(seconds=10)
 # A claim this old is of a build that died with its process (gunicorn kills a worker after 30 s).
 CLAIM_SECONDS = 60
 POLL_SECONDS = 0.05
@@ -103,8 +105,9 @@ def recent_build(name, make, compress, max_stale):
                 return build
         if claim(name, revision, now, max_stale, stored=row is not None):
             return build_claimed(name, make, compress, claimed_at=now)
-        # Another request is building it: its previous build will do if recent enough.
-        if row and row[2] and now - row[2] < max_stale + timedelta(seconds=BUILD_GRACE_SECONDS):
+        # Another request is building it: its previous build will do if it was due when that
+        # build began (so it is behind by the bound and that build's time).
+        if row and row[2] and row[3] and row[3] - row[2] < max_stale + BUILD_GRACE:
             return build
         time.sleep(POLL_SECONDS)  # nothing recent enough: wait for that build
 
@@ -172,7 +175,6 @@ def served_builds(names, max_stale_seconds):
     revision = current_revision()
     now = timezone.now()
     max_stale = timedelta(seconds=max_stale_seconds)
-    grace = max_stale + timedelta(seconds=BUILD_GRACE_SECONDS)
     stored = PublicFile.objects.filter(
         name__in=[f"{name}:{language}" for name in names], built_at__isnull=False
     ).values_list("name", "revision", "built_on", "built_at", "building_since")
@@ -181,7 +183,8 @@ def served_builds(names, max_stale_seconds):
         name = stored_name.removesuffix(f":{language}")
         current = (file_revision, built_on) == (revision, timezone.localdate(now))
         all_current &= current
-        if current or now - built_at < (grace if building_since else max_stale):
+        building = building_since and building_since - built_at < max_stale + BUILD_GRACE
+        if current or now - built_at < max_stale or building:
             times[name] = built_at
     return times, all_current and None not in times.values()
 
