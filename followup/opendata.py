@@ -13,7 +13,7 @@ import io
 import json
 from decimal import Decimal
 
-from django.utils import translation
+from django.utils import timezone, translation
 
 from followup import report
 from followup.spreadsheets import COLUMNS as REPORT_COLUMNS
@@ -146,7 +146,10 @@ def excel_cell(value):
     return neutralise(value)
 
 
-def as_json():
-    return json.dumps(
-        {"columns": list(COLUMNS), "rows": list(rows())}, ensure_ascii=False, indent=1
-    )
+def as_json(built_at=None):
+    """The rows as JSON; `built_at`, when the build began (it holds every change made before),
+    as an ISO 8601 time with its offset."""
+    data = {"columns": list(COLUMNS), "rows": list(rows())}
+    if built_at:
+        data["built_at"] = timezone.localtime(built_at).isoformat(timespec="seconds")
+    return json.dumps(data, ensure_ascii=False, indent=1)

@@ -11,10 +11,12 @@ several times faster at it than openpyxl; reading back (the import, the tests) u
 
 import math
 from collections import Counter
+from datetime import UTC
 from decimal import Decimal
 from io import BytesIO
 
 import xlsxwriter
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from followup import spreadsheets
@@ -89,8 +91,9 @@ def yes_no_format():
 ROW_PIXELS = 17  # the default row: Arial 10's 12.75 pt
 
 
-def as_xlsx(promise_reports, year, title):
-    """An xlsx file (bytes) of the given promise reports for one year."""
+def as_xlsx(promise_reports, year, title, built_at=None):
+    """An xlsx file (bytes) of the given promise reports for one year; `built_at`, when a kept
+    national build began, is written under the summary table and in the file's properties."""
     output = BytesIO()
     book = xlsxwriter.Workbook(
         output,
@@ -106,15 +109,23 @@ def as_xlsx(promise_reports, year, title):
     )
     drafts = any(is_draft(report, year) for report in promise_reports)
     title = (_("UTKAST – ") if drafts else "") + title
-    book.set_properties({"title": title, "author": _("Medborgarlöften")})
+    properties = {"title": title, "author": _("Medborgarlöften")}
+    if built_at:
+        properties["created"] = built_at.astimezone(UTC)  # xlsxwriter writes it as UTC
+    book.set_properties(properties)
     formats = Formats(book)
     single = len(promise_reports) == 1
     place = promise_reports[0].promise.area.name if single else _("Alla områden")
     page = PageText(place, year, title, drafts)
     if single:
-        promise_summary_sheet(book, formats, page, promise_reports[0], year)
+        summary, last_row = promise_summary_sheet(book, formats, page, promise_reports[0], year)
     else:
-        areas_summary_sheet(book, formats, page, promise_reports, year)
+        summary, last_row = areas_summary_sheet(book, formats, page, promise_reports, year)
+    if built_at:
+        # A kept national build may be served for a while after later edits: it says its age.
+        built = timezone.localtime(built_at).strftime("%Y-%m-%d %H:%M")
+        text = _("Byggd %(time)s: ändringar efter det kommer med i nästa bygge, inom en minut.")
+        summary.write_string(last_row + 2, 0, neutralise(text % {"time": built}))
     rows = commitment_sheet(book, formats, page, promise_reports, year)
     if single:
         chart_sheet(book, formats, page, rows)
@@ -247,6 +258,7 @@ def promise_summary_sheet(book, formats, page, report, year):
         row += 1
         sheet.write_string(row, 0, neutralise(status.label), formats(**filled(status)))
         sheet.write_number(row, 1, counts.get(status, 0), whole)
+    return sheet, row
 
 
 def publication(report, year):
@@ -297,6 +309,7 @@ def areas_summary_sheet(book, formats, page, promise_reports, year):
         for column, status in enumerate(statuses, start=5):
             sheet.write_number(row, column, counts.get(status, 0), whole)
     sheet.autofilter(0, 0, len(promise_reports), len(header) - 1)
+    return sheet, len(promise_reports)
 
 
 # The national report prints each row's area too, taking from the commitment and indicator.

@@ -280,6 +280,10 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
 # The open-data files and yearly reports are built once per revision of the public data and day,
 # kept in the database (public/built_files.py); off, they are built for every request.
 KEEP_BUILT_FILES = env_bool("KEEP_BUILT_FILES", True)
+# A kept national file (open data, the yearly reports) of an older revision is served while it is
+# younger than this, and rebuilt by one request after that while the others get it: during the
+# data-entry season every few seconds brings an edit somewhere in the country.
+NATIONAL_FILE_STALE_SECONDS = int(os.environ.get("NATIONAL_FILE_STALE_SECONDS", "60"))
 
 # Logs go to stdout, as JSON lines for a log collector in production and as text while developing.
 LOGGING = {

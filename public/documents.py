@@ -37,7 +37,7 @@ def promise_pdf(request, slug, period, year):
         return response
     name = f"rapport/{slug}/{PeriodConverter().to_url(period)}/{year}.pdf"
 
-    def make():
+    def make(built_at):
         return as_pdf(year_report(audience, slug, period, year), year, request)
 
     return file_response(request, name, make, PDF, filename=f"{stem}.pdf")

@@ -2,6 +2,7 @@
 public data for the public (public/built_files.py) and afresh for the council, whose copies may
 hold drafts."""
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from followup import opendata, report, workbook
 from promises.audience import Audience
-from public.built_files import file_response
+from public.built_files import file_response, not_kept, served_builds
 from public.views import report_at, reports_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,9 +49,9 @@ def yearly_workbook(request, year):
             raise Http404
         return reports
 
-    def make(reports):
+    def make(reports, built_at=None):
         title = _("Medborgarlöften: uppföljning %(year)s") % {"year": year}
-        return workbook.as_xlsx(reports, year, str(title))
+        return workbook.as_xlsx(reports, year, str(title), built_at=built_at)
 
     if audience.is_council:
         reports = year_reports()
@@ -59,9 +60,10 @@ def yearly_workbook(request, year):
     return file_response(
         request,
         f"rapport/{year}.xlsx",
-        lambda: make(year_reports()),
+        lambda built_at: make(year_reports(), built_at),
         XLSX,
         filename=f"medborgarloften-{year}.xlsx",
+        max_stale_seconds=settings.NATIONAL_FILE_STALE_SECONDS,
     )
 
 
@@ -80,8 +82,22 @@ def workbook_response(audience, content, filename):
     return response
 
 
+# The open-data files, by their address under /oppna-data/.
+OPEN_DATA_FILES = ("utfall.csv", "utfall-excel.csv", "utfall.json")
+
+
 def open_data(request):
-    return render(request, "public/open_data.html", {"columns": opendata.COLUMNS})
+    """The open-data page, saying when each file a download would get now was built. It may be
+    kept only while those builds are of its own revision; otherwise the times change within a
+    minute, and it is sent without being kept."""
+    times, current = served_builds(
+        [f"oppna-data/{name}" for name in OPEN_DATA_FILES],
+        settings.NATIONAL_FILE_STALE_SECONDS,
+    )
+    built = dict(zip(("csv", "excel", "json"), times.values(), strict=True))
+    context = {"columns": opendata.COLUMNS, "built": built}
+    response = render(request, "public/open_data.html", context)
+    return response if current else not_kept(response)
 
 
 def open_data_csv(request):
@@ -98,10 +114,11 @@ def csv_download(request, name, make_text):
     return file_response(
         request,
         f"oppna-data/{name}",
-        lambda: make_text().encode(),
+        lambda built_at: make_text().encode(),
         "text/csv; charset=utf-8",
         filename=f"medborgarloften-{name}",
         compress=True,
+        max_stale_seconds=settings.NATIONAL_FILE_STALE_SECONDS,
     )
 
 
@@ -109,7 +126,8 @@ def open_data_json(request):
     return file_response(
         request,
         "oppna-data/utfall.json",
-        lambda: opendata.as_json().encode(),
+        lambda built_at: opendata.as_json(built_at).encode(),
         "application/json; charset=utf-8",
         compress=True,
+        max_stale_seconds=settings.NATIONAL_FILE_STALE_SECONDS,
     )
