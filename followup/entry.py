@@ -369,7 +369,7 @@ def build_forms(promise, year, part_of_year, data, may_withdraw=False, for_savin
     database), so that what the page is compared with is what it overwrites."""
     indicators = (
         Indicator.objects.filter(commitment__promise=promise)
-        .select_related("commitment__theme", "commitment__promise")
+        .select_related("commitment__theme", "commitment__promise__area")
         .prefetch_related("commitment__parties")
         .order_by("commitment__order", "order", "pk")
     )

@@ -15,19 +15,20 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
-from promises.revision import current_revision
+from promises.revision import NATIONAL, current_revision
 from public.models import PublicFile
-from public.page_cache import accepts_gzip
+from public.page_cache import accepts_gzip, page_scope
 
 
-def built_file(name, make, compress):
+def built_file(name, make, compress, scope=NATIONAL):
     """The content of the file `name` for the current revision and day, building it if needed,
-    and whether it is gzip-compressed."""
+    and whether it is gzip-compressed. The revision is `scope`'s (promises/revision.py)."""
     if not settings.KEEP_BUILT_FILES:
         return make(), False
     name = f"{name}:{get_language()}"
     today = timezone.localdate()
-    revision = current_revision()  # read before the data, so an old build never gets a new name
+    # Read before the data, so an old build never gets a new name.
+    revision = current_revision(scope)
     stored = PublicFile.objects.filter(name=name, revision=revision, built_on=today)
     for content, gzipped in stored.values_list("content", "gzipped"):
         return bytes(content), gzipped
@@ -36,7 +37,7 @@ def built_file(name, make, compress):
         file, _ = PublicFile.objects.select_for_update().get_or_create(
             name=name, defaults={"revision": "", "built_on": today, "content": b""}
         )
-        revision = current_revision()  # edits may have come while waiting: build the newest
+        revision = current_revision(scope)  # edits may have come while waiting: build the newest
         if (file.revision, file.built_on) != (revision, today):
             content = make()
             file.content = gzip.compress(content, mtime=0) if compress else content
@@ -48,7 +49,7 @@ def built_file(name, make, compress):
 def file_response(request, name, make, content_type, filename=None, compress=False):
     """The built file as a response, gzip-encoded when the client accepts it, and a download
     named `filename` if given."""
-    content, gzipped = built_file(name, make, compress)
+    content, gzipped = built_file(name, make, compress, page_scope(request.resolver_match))
     response = HttpResponse(content_type=content_type)
     if filename:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
