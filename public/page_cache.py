@@ -27,7 +27,7 @@ from promises.revision import (
     NAMESPACE,
     NATIONAL,
     area_scope,
-    current_tokens,
+    current_revision,
     mirror_key,
     mirrored_revision,
     revision_of,
@@ -149,7 +149,7 @@ def kept_page(key, scope):
             revision = mirrored_revision(scope)
     else:
         found = {key: cache.get(key)}
-        revision = revision_of(current_tokens(scope))
+        revision = current_revision(scope)
     kept_revision, response = found.get(key) or (None, None)
     return revision, response if kept_revision == revision else None
 
