@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from followup import publishing
 from followup.models import Outcome
 from promises.models import Party, PublicationState
-from promises.revision import shared_cache
+from promises.revision import area_of, shared_cache
 from tests.public.test_page_cache import change_published_figure
 
 # Real commits: a kept page goes stale only when an edit has been committed.
@@ -125,3 +125,16 @@ def test_built_files_of_another_area_are_kept_and_the_national_ones_rebuilt(
     with CaptureQueriesContext(connection) as queries:
         assert Client().get(national_report).status_code == 200
     assert len(queries) > 2  # built again
+
+
+def test_the_area_of_an_edit_is_read_with_its_rows_or_found_in_one_query(
+    two_areas, django_assert_num_queries
+):
+    rows = Outcome.objects.filter(indicator__commitment__promise__area__slug="eskilstuna")
+    read_with_area = rows.select_related("indicator__commitment__promise__area").first()
+    with django_assert_num_queries(0):  # as the entry page and the import read them
+        assert area_of(read_with_area) == "eskilstuna"
+    read_alone = rows.first()
+    with django_assert_num_queries(1):
+        assert area_of(read_alone) == "eskilstuna"
+    assert area_of(Party.objects.first()) is None  # shared: everything
