@@ -411,6 +411,8 @@ def build_forms(promise, year, part_of_year, data, may_withdraw=False, for_savin
     if part_of_year != PartOfYear.YEAR:
         return rows, None  # the yearly summary belongs to the whole year only
     followup = followups.first()
+    if followup is not None:
+        followup.promise = promise  # read with its area, which a save names (promises/revision.py)
     followup_form = YearlyFollowUpForm(
         data,
         prefix="arsuppfoljning",
