@@ -369,7 +369,7 @@ def build_forms(promise, year, part_of_year, data, may_withdraw=False, for_savin
     database), so that what the page is compared with is what it overwrites."""
     indicators = (
         Indicator.objects.filter(commitment__promise=promise)
-        .select_related("commitment__theme", "commitment__promise")
+        .select_related("commitment__theme", "commitment__promise__area")
         .prefetch_related("commitment__parties")
         .order_by("commitment__order", "order", "pk")
     )
@@ -411,6 +411,8 @@ def build_forms(promise, year, part_of_year, data, may_withdraw=False, for_savin
     if part_of_year != PartOfYear.YEAR:
         return rows, None  # the yearly summary belongs to the whole year only
     followup = followups.first()
+    if followup is not None:
+        followup.promise = promise  # read with its area, which a save names (promises/revision.py)
     followup_form = YearlyFollowUpForm(
         data,
         prefix="arsuppfoljning",

@@ -126,6 +126,9 @@ class OutcomeQuerySet(models.QuerySet):
 
 
 class Outcome(SavedOnlyIfUnchanged, models.Model):
+    area_path = (
+        "indicator__commitment__promise__area"  # its area, for kept pages (promises/revision.py)
+    )
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indikator"), on_delete=models.CASCADE, related_name="outcomes"
     )
@@ -308,6 +311,8 @@ class YearlyFollowUp(SavedOnlyIfUnchanged, models.Model):
     corrections are written by publishing.decision_corrections, in the transaction of the save.
     """
 
+    area_path = "promise__area"  # its area, for kept pages (promises/revision.py)
+
     DECISION_FIELDS = ("summary", "approved_on")
 
     promise = models.ForeignKey(
@@ -480,6 +485,8 @@ def same_lines(value):
 class PublicationEvent(models.Model):
     """Every publishing, unpublishing and approval, with who, when and why: kept for good."""
 
+    area_path = "promise__area"  # its area, for kept pages (promises/revision.py)
+
     class Action(models.TextChoices):
         PUBLISHED = "published", _("Publicerad")
         UNPUBLISHED = "unpublished", _("Avpublicerad")
@@ -516,6 +523,8 @@ class PublicationEvent(models.Model):
 
 class Correction(models.Model):
     """A published figure changed afterwards: shown to the public as a rättelse."""
+
+    area_path = "promise__area"  # its area, for kept pages (promises/revision.py)
 
     promise = models.ForeignKey(
         Promise,

@@ -88,7 +88,7 @@ def unpublish_followup(promise, year, user, reason):
     check_may_publish(user, promise)
     reason = require(reason)
     YearlyFollowUp.objects.filter(promise=promise, year=year).update(state=FollowUpState.DRAFT)
-    data_changed()  # an update sends no signal
+    data_changed([promise.area.slug])  # an update sends no signal
     PublicationEvent.objects.create(
         promise=promise, year=year, action=Action.UNPUBLISHED, reason=reason, user=user
     )

@@ -28,7 +28,7 @@ from followup.spreadsheet_cells import (
 from followup.spreadsheets import COLUMNS
 from promises.models import Indicator
 from promises.resources import Labels, SpreadsheetResource
-from promises.revision import data_changed
+from promises.revision import area_of, data_changed
 from promises.roles import areas_of
 
 # Translated where they are shown (header_names, header).
@@ -246,7 +246,7 @@ class OutcomeResource(SpreadsheetResource):
                 bulk_create_with_history(
                     self.create_instances, Outcome, batch_size=batch_size, default_user=self.author
                 )
-                data_changed()
+                data_changed(areas_of_rows(self.create_instances))
             except Exception as error:
                 self.handle_import_error(result, error, raise_errors)
         self.create_instances.clear()
@@ -259,7 +259,7 @@ class OutcomeResource(SpreadsheetResource):
                     self.update_instances, Outcome, fields, batch_size=batch_size,
                     default_user=self.author,
                 )  # fmt: skip
-                data_changed()
+                data_changed(areas_of_rows(self.update_instances))
             except Exception as error:
                 self.handle_import_error(result, error, raise_errors)
         self.update_instances.clear()
@@ -345,6 +345,13 @@ class OutcomeResource(SpreadsheetResource):
         # all.
         if not (result.has_errors() or result.has_validation_errors()):
             publishing.record_corrections(self.corrections, self.author)
+
+
+def areas_of_rows(outcomes):
+    """The areas of imported outcomes, for the kept pages (promises/revision.py): read with
+    their indicators, so without a query; None (everything) if one is not known."""
+    areas = {area_of(outcome) for outcome in outcomes}
+    return None if None in areas else areas
 
 
 def indicator_index(user=None):

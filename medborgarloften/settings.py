@@ -274,8 +274,9 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 # Public pages are kept this many seconds for visitors who are not logged in (0: not cached).
-# Every edit of promises or follow-ups makes all kept pages stale at once (promises/revision.py),
-# so the time only bounds memory and the turn of a year.
+# Every edit of promises or follow-ups makes the kept pages showing its data stale at once (its
+# area's and the national pages, promises/revision.py), so the time only bounds memory and the
+# turn of a year.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
 # The open-data files and yearly reports are built once per revision of the public data and day,
 # kept in the database (public/built_files.py); off, they are built for every request.

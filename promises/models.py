@@ -281,6 +281,7 @@ class PromiseQuerySet(models.QuerySet):
 
 
 class Promise(models.Model):
+    area_path = "area"  # its area, for kept pages (promises/revision.py)
     area = models.ForeignKey(
         Area, verbose_name=_("område"), on_delete=models.PROTECT, related_name="promises"
     )
@@ -341,6 +342,14 @@ class Promise(models.Model):
     def get_absolute_url(self):
         return reverse("promise", args=[self.area.slug, self.period_slug])
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        # The area as read, so that moving a promise to another area makes both areas' kept
+        # pages stale (promises/revision.py).
+        promise = super().from_db(db, field_names, values)
+        promise.area_id_as_read = promise.__dict__.get("area_id")
+        return promise
+
     @property
     def period_slug(self):
         """The period as URLs take it; the URL converter writes it as "2021" or "2023-2024"."""
@@ -365,6 +374,7 @@ class Promise(models.Model):
 
 
 class Signatory(models.Model):
+    area_path = "promise__area"  # its area, for kept pages (promises/revision.py)
     promise = models.ForeignKey(
         Promise,
         verbose_name=_("medborgarlöfte"),
@@ -388,6 +398,7 @@ class Signatory(models.Model):
 
 
 class Commitment(models.Model):
+    area_path = "promise__area"  # its area, for kept pages (promises/revision.py)
     promise = models.ForeignKey(
         Promise,
         verbose_name=_("medborgarlöfte"),
@@ -434,6 +445,8 @@ class Commitment(models.Model):
 
 
 class Indicator(models.Model):
+    area_path = "commitment__promise__area"  # its area, for kept pages (promises/revision.py)
+
     class Kind(models.TextChoices):
         COUNT = "count", _("Antal")
         PERCENT = "percent", _("Procent")
@@ -744,8 +757,9 @@ def new_revision_token():
 
 
 class PublicRevision(models.Model):
-    """One row naming the current state of the public data; cached public pages are filed under
-    it, and every committed edit gives it a new random token (promises/revision.py).
+    """A token naming the current state of part of the public data (its `scope`: one area, the
+    national pages, or everything); cached public pages are filed under the tokens of what they
+    show, and every committed edit gives those a new random token (promises/revision.py).
 
     It lives in the database, not in the cache, so that every server and every worker process
     sees an edit at once, whichever cache backend keeps the pages. Random rather than counted, so
@@ -753,6 +767,8 @@ class PublicRevision(models.Model):
     file different pages under the same name.
     """
 
+    # "global" (everything), "national" (something somewhere) or "area:<slug>".
+    scope = models.CharField(_("omfattning"), max_length=120, unique=True)
     token = models.CharField(_("kod"), max_length=32, default=new_revision_token)
 
     class Meta:

@@ -31,9 +31,9 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
-from promises.revision import current_revision
+from promises.revision import NATIONAL, current_revision
 from public.models import PublicFile
-from public.page_cache import accepts_gzip
+from public.page_cache import accepts_gzip, page_scope
 
 # During a build, the previous build is served if it was at most this much past the bound when
 # the build began (the first request after the bound claims it); one older than that, left
@@ -53,22 +53,23 @@ class Build:
     current: bool
 
 
-def built_file(name, make, compress, max_stale_seconds=None):
+def built_file(name, make, compress, scope=NATIONAL, max_stale_seconds=None):
     """The build of the file `name` for this request, building it with `make(built_at)` if
-    needed: of the current revision and day, or for a national file (`max_stale_seconds`) an
-    older build within the bound."""
+    needed: of the current revision of `scope` (promises/revision.py) and day, or for a national
+    file (`max_stale_seconds`) an older build within the bound."""
     if not settings.KEEP_BUILT_FILES:
         # Built for this request, as fresh as can be: the file need not say when.
         return Build(make(None), False, timezone.now(), current=True)
     name = f"{name}:{get_language()}"
     if max_stale_seconds is None:
-        return latest_build(name, make, compress)
-    return recent_build(name, make, compress, timedelta(seconds=max_stale_seconds))
+        return latest_build(name, make, compress, scope)
+    return recent_build(name, make, compress, scope, timedelta(seconds=max_stale_seconds))
 
 
-def latest_build(name, make, compress):
+def latest_build(name, make, compress, scope):
     today = timezone.localdate()
-    revision = current_revision()  # read before the data, so an old build never gets a new name
+    # Read before the data, so an old build never gets a new name.
+    revision = current_revision(scope)
     stored = PublicFile.objects.filter(name=name, revision=revision, built_on=today)
     for content, gzipped, built_at in stored.values_list("content", "gzipped", "built_at"):
         return Build(bytes(content), gzipped, built_at, current=True)
@@ -77,7 +78,7 @@ def latest_build(name, make, compress):
         file, _ = PublicFile.objects.select_for_update().get_or_create(
             name=name, defaults={"revision": "", "built_on": today, "content": b""}
         )
-        revision = current_revision()  # edits may have come while waiting: build the newest
+        revision = current_revision(scope)  # edits may have come while waiting: build the newest
         if (file.revision, file.built_on) != (revision, today) or file.built_at is None:
             file.built_at = timezone.now()
             content = make(file.built_at)
@@ -87,8 +88,10 @@ def latest_build(name, make, compress):
     return Build(bytes(file.content), file.gzipped, file.built_at, current=True)
 
 
-def recent_build(name, make, compress, max_stale):
-    revision = current_revision()  # read before the data, so an old build never gets a new name
+def recent_build(name, make, compress, scope, max_stale):
+    revision = current_revision(
+        scope
+    )  # read before the data, so an old build never gets a new name
     stored = PublicFile.objects.filter(name=name).values_list(
         "revision", "built_on", "built_at", "building_since", "content", "gzipped"
     )
@@ -104,7 +107,7 @@ def recent_build(name, make, compress, max_stale):
             if now - built_at < max_stale:
                 return build
         if claim(name, revision, now, max_stale, stored=row is not None):
-            return build_claimed(name, make, compress, claimed_at=now)
+            return build_claimed(name, make, compress, scope, claimed_at=now)
         # Another request is building it: its previous build will do if it was due when that
         # build began (so it is behind by the bound and that build's time).
         if row and row[2] and row[3] and row[3] - row[2] < max_stale + BUILD_GRACE:
@@ -138,11 +141,11 @@ def claim(name, revision, now, max_stale, stored):
     return True
 
 
-def build_claimed(name, make, compress, claimed_at):
+def build_claimed(name, make, compress, scope, claimed_at):
     mine = PublicFile.objects.filter(name=name, building_since=claimed_at)
     try:
         built_at = timezone.now()  # the build holds every change committed before this
-        revision = current_revision()  # edits may have come since it was read: build the newest
+        revision = current_revision(scope)  # edits may have come since it was read
         content = make(built_at)
     except Http404:
         mine.delete()  # no such file any more (a year whose reports are all unpublished)
@@ -172,7 +175,7 @@ def served_builds(names, max_stale_seconds):
     if not settings.KEEP_BUILT_FILES:
         return dict.fromkeys(names), True  # built for each request: no time to name
     language = get_language()
-    revision = current_revision()
+    revision = current_revision(NATIONAL)
     now = timezone.now()
     max_stale = timedelta(seconds=max_stale_seconds)
     stored = PublicFile.objects.filter(
@@ -194,7 +197,8 @@ def file_response(
 ):
     """The built file as a response, gzip-encoded when the client accepts it, and a download
     named `filename` if given. `Last-Modified` says when it was built."""
-    build = built_file(name, make, compress, max_stale_seconds)
+    scope = page_scope(request.resolver_match)
+    build = built_file(name, make, compress, scope, max_stale_seconds)
     content = build.content
     response = HttpResponse(content_type=content_type)
     if filename:

@@ -1,8 +1,11 @@
 """Public pages kept in Django's cache for visitors who are not logged in: the HTTP side.
 
 A kept page is filed with the revision of the public data it was made from
-(promises/revision.py) and made afresh once the revision has changed; with a shared cache the
-revision is read from its mirror there, so a kept page costs one cache read and no query.
+(promises/revision.py) and made afresh once the revision has changed. The revision is its
+scope's: an area's, a promise's and an indicator's pages (the addresses with an area's slug)
+under the area's, every other page under the national one. With a shared cache the revision's
+tokens are read from their mirror there, in the same read as the page, so a kept page costs one
+cache read and no query; without one, one query.
 """
 
 import hashlib
@@ -20,10 +23,14 @@ from django.utils.translation import get_language
 from redis import RedisError
 
 from promises.revision import (
-    MIRROR_KEY,
+    GLOBAL,
     NAMESPACE,
+    NATIONAL,
+    area_scope,
     current_revision,
+    mirror_key,
     mirrored_revision,
+    revision_of,
     shared_cache,
 )
 
@@ -72,17 +79,26 @@ def compress(response):
         response["Content-Encoding"] = "gzip"
 
 
-def may_keep(request):
+def kept_match(request):
+    """The resolved address of a page that may be kept, or None."""
     if not settings.PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
-        return False
+        return None
     request.get_host()  # refuses a host not in ALLOWED_HOSTS, as a page made afresh would
     if PERSONAL_COOKIES & request.COOKIES.keys():
-        return False
+        return None
     try:
         match = resolve(request.path_info)
     except Resolver404:
-        return False
-    return getattr(match.func, "public_page", False)
+        return None
+    return match if getattr(match.func, "public_page", False) else None
+
+
+def page_scope(match):
+    """The revision scope of a public address: its area's when it names one (public/urls.py),
+    else the national one (which every area's edit renews too: also right for an address not
+    resolved)."""
+    slug = match.kwargs.get("slug") if match else None
+    return area_scope(slug) if slug else NATIONAL
 
 
 def accepts_gzip(request):
@@ -121,14 +137,19 @@ def page_key(request):
     return f"page:{NAMESPACE}:{get_language()}:{encoding}:{digest}"
 
 
-def kept_page(key):
-    """The current revision, and the page kept under `key` if it was made from that revision."""
+def kept_page(key, scope):
+    """The current revision of `scope`, and the page kept under `key` if it was made from that
+    revision."""
     if shared_cache():
-        found = cache.get_many([MIRROR_KEY, key])
-        revision = found.get(MIRROR_KEY) or mirrored_revision()
+        mirrors = [mirror_key(GLOBAL), mirror_key(scope)]
+        found = cache.get_many([*mirrors, key])
+        if all(mirror in found for mirror in mirrors):
+            revision = revision_of([found[mirror] for mirror in mirrors])
+        else:
+            revision = mirrored_revision(scope)
     else:
         found = {key: cache.get(key)}
-        revision = current_revision()
+        revision = current_revision(scope)
     kept_revision, response = found.get(key) or (None, None)
     return revision, response if kept_revision == revision else None
 
@@ -145,11 +166,12 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not may_keep(request):
+        if (match := kept_match(request)) is None:
             return self.get_response(request)
         key = page_key(request)
         try:
-            revision, response = kept_page(key)  # the revision is read before the page's data
+            # The revision is read before the page's data.
+            revision, response = kept_page(key, page_scope(match))
         except RedisError:
             # The cache only saves work: without it every visitor gets a page made afresh.
             logger.warning("Page cache unavailable, page made afresh", exc_info=True)
