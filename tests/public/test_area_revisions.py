@@ -114,6 +114,7 @@ def test_built_files_of_another_area_are_kept_and_the_national_ones_rebuilt(
     _, other = two_areas
     settings.KEEP_BUILT_FILES = True
     settings.PAGE_CACHE_SECONDS = 0  # the files themselves, not kept pages of them
+    settings.NATIONAL_FILE_STALE_SECONDS = 0  # no previous build served (test_national_files.py)
     a_report, national_report = f"{A_PROMISE}rapport/2021.pdf", "/rapport/2021.xlsx"
     for url in (a_report, national_report):
         assert Client().get(url).status_code == 200
