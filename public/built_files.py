@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
@@ -33,7 +33,7 @@ from django.utils.translation import get_language
 
 from promises.revision import NATIONAL, current_revision
 from public.models import PublicFile
-from public.page_cache import accepts_gzip, page_scope
+from public.page_cache import accepts_gzip, not_kept, page_scope
 
 # During a build, the previous build is served if it was at most this much past the bound when
 # the build began (the first request after the bound claims it); one older than that, left
@@ -214,13 +214,3 @@ def file_response(
     # Last-Modified alone would let browsers and proxies keep the file by their own guess.
     patch_cache_control(response, no_cache=True)
     return response if build.current else not_kept(response)
-
-
-def not_kept(response):
-    """The response, streamed: the page cache keeps only whole responses, and one made from an
-    older revision must not be kept under the current one (where it would outlive the bound)."""
-    streamed = StreamingHttpResponse([response.content], status=response.status_code)
-    for header, value in response.items():
-        streamed[header] = value
-    streamed["Content-Length"] = str(len(response.content))
-    return streamed

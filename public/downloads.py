@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from followup import opendata, report, workbook
 from promises.audience import Audience
-from public.built_files import file_response, not_kept, served_builds
+from public.built_files import file_response, served_builds
+from public.page_cache import not_kept
 from public.views import report_at, reports_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -178,11 +178,23 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         if response is None:
             response = self.get_response(request)
-            if response.status_code == 200 and not response.streaming and not response.cookies:
+            if response.status_code == 200 and not response.cookies and may_be_kept(response):
                 # What the session middleware adds to the page made afresh, for caches downstream.
                 patch_vary_headers(response, ["Cookie"])
                 keep(key, revision, response)
         return response
+
+
+def not_kept(response):
+    """A response made from data older than the current revision (a national file served from
+    its previous build, public/built_files.py): kept under that revision, it would outlive its
+    bound."""
+    response.made_from_older_data = True
+    return response
+
+
+def may_be_kept(response):
+    return not response.streaming and not getattr(response, "made_from_older_data", False)
 
 
 def keep(key, revision, response):

@@ -31,7 +31,7 @@ def keep_built_files(settings):
 
 def outcome_of_drugs(client, **headers):
     response = client.get(CSV_URL, headers=headers)
-    content = response.getvalue()  # streamed when from an older revision
+    content = response.getvalue()
     if response.get("Content-Encoding") == "gzip":
         content = gzip.decompress(content)
     rows = list(csv.DictReader(io.StringIO(content.decode())))

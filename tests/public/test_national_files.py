@@ -208,7 +208,7 @@ def test_the_open_data_page_names_the_build_a_download_gets_now(client, demo, cl
     clock.advance(59)
     page = client.get("/oppna-data/")
     assert f"(uppdaterad {local})" in page.getvalue().decode()
-    assert page.streaming  # the time is of an older revision: not kept under this one
+    assert page.made_from_older_data  # the time is of an older revision: not kept under it
     clock.advance(2)
     page = client.get("/oppna-data/")  # the next download builds anew: no time to name
     assert f"(uppdaterad {local})" not in page.getvalue().decode()
