@@ -335,6 +335,13 @@ class CommitmentAdmin(AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("parties")
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        parties = form.base_fields.get("parties")
+        if obj is not None and parties is not None:
+            parties.queryset = parties.queryset.for_promise(obj.promise)
+        return form
+
     @admin.display(description=_("ansvariga parter"))
     def responsible(self, commitment):
         return ", ".join(party.name for party in commitment.parties.all())
