@@ -193,8 +193,17 @@ class PromisePartiesInline:
         for name in ("party", "parties"):
             field = formset.form.base_fields.get(name)
             if obj is not None and obj.pk is not None and field is not None:
-                field.queryset = field.queryset.for_promise(obj)
+                field.queryset = field.queryset.filter(pk__in=parties_for(request, obj))
         return formset
+
+
+def parties_for(request, promise):
+    """The ids of the parties the promise can name, read once per request: a handful, which
+    the scoped choices (PartyQuerySet.shown_in, a costly test per party) then only check."""
+    known = request.__dict__.setdefault("_promise_parties", {})
+    if promise.pk not in known:
+        known[promise.pk] = list(Party.objects.for_promise(promise).values_list("pk", flat=True))
+    return known[promise.pk]
 
 
 class SignatoryInline(PromisePartiesInline, CoordinatorInline, nested_admin.NestedTabularInline):
@@ -339,7 +348,7 @@ class CommitmentAdmin(AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         parties = form.base_fields.get("parties")
         if obj is not None and parties is not None:
-            parties.queryset = parties.queryset.for_promise(obj.promise)
+            parties.queryset = parties.queryset.filter(pk__in=parties_for(request, obj.promise))
         return form
 
     @admin.display(description=_("ansvariga parter"))

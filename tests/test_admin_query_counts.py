@@ -111,10 +111,11 @@ def test_every_admin_list_runs_as_many_queries_for_more_rows(clients):
 
 
 # Session, user, the promise (asked twice: scope, then form), its area, its follow-ups, its
-# commitments with their parties and indicators, the theme and party choices (count and rows),
-# the signatories, the area choices and the signatories' party choices; a coordinator's
+# commitments with their parties and indicators, the ids of the parties the area can name, the
+# theme and party choices (count and rows), the signatories, the area choices and the
+# signatories' party choices; a coordinator's
 # permissions and areas add theirs.
-PINNED_PROMISE_PAGE = {"administratör": 20, "samordnare": 25}
+PINNED_PROMISE_PAGE = {"administratör": 21, "samordnare": 26}
 
 
 @pytest.mark.parametrize("who", ["administratör", "samordnare"])
