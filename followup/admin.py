@@ -287,8 +287,11 @@ class LogAdmin(AreaScopedAdmin, admin.ModelAdmin):
 class PublicationEventAdmin(LogAdmin):
     list_display = ["at", "promise", "year", "action", "reason", "user"]
     list_filter = ["action"]
+    # Each row names its promise (area and period) and who published: joined, not a query each.
+    list_select_related = ["promise__area", "user"]
 
 
 @admin.register(Correction)
 class CorrectionAdmin(LogAdmin):
     list_display = ["made_at", "promise", "year", "change", "reason", "made_by"]
+    list_select_related = ["promise__area", "made_by"]

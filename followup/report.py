@@ -9,7 +9,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, Value
+from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -310,12 +311,34 @@ def indicator_years(indicator, years, today):
     return rows
 
 
+def that_may_miss_outcomes(promises, today):
+    """The promises with an indicator that has nothing entered for one of the promise's ended
+    years: counted in SQL in one grouped pass over the indicators and their outcomes, so that
+    only these few promises are read and judged, not every promise of the country. A year has
+    ended when its last day is before today, the rule of `missing_outcomes`, which still decides
+    (a one-off done in an earlier year is not missing)."""
+    start = F("commitment__promise__start_year")
+    ended_to = Least(F("commitment__promise__end_year"), Value(today.year - 1))
+    in_range = Q(outcomes__year__gte=start, outcomes__year__lte=ended_to)
+    short = (
+        Indicator.objects.filter(commitment__promise__in=promises.order_by().values("pk"))
+        .filter(commitment__promise__start_year__lt=today.year)
+        .order_by()
+        .values("pk", "commitment__promise", "commitment__promise__start_year", ended_to=ended_to)
+        .annotate(years_entered=Count("outcomes__year", distinct=True, filter=in_range))
+        .filter(years_entered__lt=F("ended_to") - start + 1)
+        .values("commitment__promise")
+    )
+    return promises.filter(pk__in=short)
+
+
 def missing_outcomes(promises, today):
     """For each promise, per ended year, the indicators with nothing entered for that year
     (neither for the whole year nor a part of it, and not a one-off done earlier): what the
     council still has to enter, as (promise, year, indicators). Reads what the cards read: the
-    indicators and their outcomes, nothing of signatories, themes or corrections."""
-    for promise in with_status_data(promises):
+    indicators and their outcomes, nothing of signatories, themes or corrections, and only for
+    the promises that may miss something (`that_may_miss_outcomes`)."""
+    for promise in with_status_data(that_may_miss_outcomes(promises, today)):
         ended = [y for y in promise.years if PartOfYear.YEAR.last_day(y) < today]
         missing_by_year = {year: [] for year in ended}
         for commitment in promise.commitment_list:

@@ -2,6 +2,7 @@ import nested_admin
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from nested_admin.formsets import NestedInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
@@ -118,14 +119,6 @@ class ThemeAdmin(SharedListAdmin, ExportMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class SignatoryInline(CoordinatorInline, nested_admin.NestedTabularInline):
-    parent_area_path = "area"
-    model = Signatory
-    extra = 0
-    is_sortable = False
-    fields = ["order", "name", "role", "party"]
-
-
 class NumberedFormSet(NestedInlineFormSet):
     """Rows numbered within their parent: a new row left without a number takes the next free
     one (rows added on the page would otherwise all start as 1), and a repeated number is named
@@ -160,10 +153,11 @@ class NumberedFormSet(NestedInlineFormSet):
         }
 
 
-class CommitmentFormSet(NumberedFormSet):
-    """The theme and party choices are read once for the page, not once per commitment."""
+class SharedChoicesFormSet(NestedInlineFormSet):
+    """The choices of `shared_choice_fields` are read once for the page, not once per row (a
+    model choice field reads its queryset again for every form it is rendered in)."""
 
-    shared_choice_fields = ("theme", "parties")
+    shared_choice_fields = ()
 
     def _construct_form(self, i, **kwargs):
         return self.share_choices(super()._construct_form(i, **kwargs))
@@ -182,12 +176,65 @@ class CommitmentFormSet(NumberedFormSet):
         return form
 
 
+class CommitmentFormSet(SharedChoicesFormSet, NumberedFormSet):
+    shared_choice_fields = ("theme", "parties")
+
+
+class SignatoryFormSet(SharedChoicesFormSet):
+    shared_choice_fields = ("party",)
+
+
+class PromisePartiesInline:
+    """Mixin for an inline on the promise's page: its party choices are those the promise's
+    area can name (PartyQuerySet.for_promise), once the promise is saved."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        for name in ("party", "parties"):
+            field = formset.form.base_fields.get(name)
+            if obj is not None and obj.pk is not None and field is not None:
+                field.queryset = field.queryset.filter(pk__in=parties_for(request, obj))
+        return formset
+
+
+def parties_for(request, promise):
+    """The ids of the parties the promise can name, read once per request: a handful, which
+    the scoped choices (PartyQuerySet.shown_in, a costly test per party) then only check."""
+    known = request.__dict__.setdefault("_promise_parties", {})
+    if promise.pk not in known:
+        known[promise.pk] = list(Party.objects.for_promise(promise).values_list("pk", flat=True))
+    return known[promise.pk]
+
+
+class SignatoryInline(PromisePartiesInline, CoordinatorInline, nested_admin.NestedTabularInline):
+    parent_area_path = "area"
+    model = Signatory
+    formset = SignatoryFormSet
+    extra = 0
+    is_sortable = False
+    fields = ["order", "name", "role", "party"]
+
+
+class PrefetchedRowsFormSet(NumberedFormSet):
+    """A nested formset whose rows its parent's query prefetched: on the promise's page, the
+    indicators of every commitment in one query, not one query per commitment. A posted form
+    reads its rows again (CheckedRows judges the ids sent)."""
+
+    def get_queryset(self):
+        if not self.is_bound and not hasattr(self, "_queryset"):
+            prefetched = getattr(self.instance, "_prefetched_objects_cache", {})
+            name = self.fk.remote_field.get_accessor_name()
+            if name in prefetched:
+                self._queryset = list(prefetched[name])
+        return super().get_queryset()
+
+
 class PromiseIndicatorInline(CoordinatorInline, nested_admin.NestedStackedInline):
     """A commitment's indicators, edited inside the commitment on the promise's own page."""
 
     parent_area_path = "promise__area"
     model = Indicator
-    formset = NumberedFormSet
+    formset = PrefetchedRowsFormSet
     extra = 0
     is_sortable = False  # the number field orders them; no dragging
     formfield_overrides = LOCALIZED_DECIMALS
@@ -203,7 +250,7 @@ class PromiseIndicatorInline(CoordinatorInline, nested_admin.NestedStackedInline
         return super().get_queryset(request).select_related("commitment__promise__area")
 
 
-class CommitmentInline(CoordinatorInline, nested_admin.NestedStackedInline):
+class CommitmentInline(PromisePartiesInline, CoordinatorInline, nested_admin.NestedStackedInline):
     """Every commitment with its text, theme, parties and indicators: a promise is set up on
     its own page, saved at once (the admin saves a page in one transaction)."""
 
@@ -222,11 +269,12 @@ class CommitmentInline(CoordinatorInline, nested_admin.NestedStackedInline):
     inlines = [PromiseIndicatorInline]
 
     def get_queryset(self, request):
+        # The indicators in the same ordering as their own inline's rows (the model's).
         return (
             super()
             .get_queryset(request)
             .select_related("promise__area")
-            .prefetch_related("parties")
+            .prefetch_related("parties", Prefetch("indicators", Indicator.objects.all()))
         )
 
 
@@ -295,6 +343,13 @@ class CommitmentAdmin(AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("parties")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        parties = form.base_fields.get("parties")
+        if obj is not None and parties is not None:
+            parties.queryset = parties.queryset.filter(pk__in=parties_for(request, obj.promise))
+        return form
 
     @admin.display(description=_("ansvariga parter"))
     def responsible(self, commitment):

@@ -191,6 +191,19 @@ class PartyQuerySet(models.QuerySet):
             | (~Exists(commitments) & ~Exists(signatures))
         )
 
+    def for_promise(self, promise):
+        """The parties a promise of its area can name: every party that is not a municipality
+        (the police, other parties), the municipalities the area covers, and whatever the
+        promise names already. Not the ~290 municipalities of the whole country, as checkboxes
+        in every commitment of the promise's page."""
+        named = Q(
+            pk__in=Commitment.parties.through.objects.filter(commitment__promise=promise).values(
+                "party"
+            )
+        ) | Q(pk__in=Signatory.objects.filter(promise=promise).values("party"))
+        covered = Q(municipality__in=Municipality.objects.filter(areas=promise.area_id))
+        return self.filter(~Q(kind=Party.Kind.MUNICIPALITY) | covered | named)
+
 
 class Party(models.Model):
     class Kind(models.TextChoices):

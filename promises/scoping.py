@@ -220,7 +220,7 @@ class AreaScopedAdmin(ScopedChoices):
     def may_edit(self, request, obj):
         if obj is None or not self.coordinator_only:
             return True
-        return coordinates(request.user, area_of(obj, self.area_path))
+        return coordinates_once(request, area_of(obj, self.area_path))
 
     def check_in_scope(self, request, object_id):
         try:
@@ -247,6 +247,15 @@ class AreaScopedAdmin(ScopedChoices):
         if not str(version_id).isdigit():
             raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def coordinates_once(request, area):
+    """Whether the request's user coordinates the area, asked of the database once per request
+    and area: the admin asks for every row and inline of a page."""
+    known = request.__dict__.setdefault("_coordinated_areas", {})
+    if area.pk not in known:
+        known[area.pk] = coordinates(request.user, area)
+    return known[area.pk]
 
 
 class CheckedRows:
@@ -306,10 +315,7 @@ class CoordinatorInline(ScopedChoices):
             area = area_of(obj, CHOICE_AREA_PATHS.get(type(obj), self.parent_area_path))
         except ObjectDoesNotExist:
             return True  # a parent not yet saved: its own area choice is scoped
-        known = request.__dict__.setdefault("_coordinated_areas", {})  # once per request
-        if area.pk not in known:
-            known[area.pk] = coordinates(request.user, area)
-        return known[area.pk]
+        return coordinates_once(request, area)
 
 
 class SharedListAdmin(CheckedChoicesAdmin):

@@ -320,3 +320,27 @@ def test_a_report_of_one_year_shows_what_the_full_report_shows_of_that_year(tert
         alone = shown(promise_report(loaded, PUBLIC, year=year))
         assert alone == shown(promise_report(full, PUBLIC, year=year))
         assert alone[2] == [f"Rättat {year}"]
+
+
+def test_only_the_promises_missing_an_ended_years_outcome_are_read_for_the_dashboard(
+    tertials, make_indicator
+):
+    from followup.report import that_may_miss_outcomes
+
+    promise, dialogues, survey, plan = tertials
+    complete = make_indicator(start_year=LAST_YEAR - 2, end_year=LAST_YEAR - 1, name="Klart")
+    for year in complete.commitment.promise.years:
+        outcome(complete, year, "year", 1)
+    running = make_indicator(start_year=THIS_YEAR + 1, end_year=THIS_YEAR + 2, name="Senare")
+    # Last year's figures entered for every indicator (the survey's by a part): only this year,
+    # still running on 1 February, is missing and it is not asked for yet.
+    outcome(dialogues, LAST_YEAR, "t1", 3)
+    outcome(survey, LAST_YEAR, "t2", 20)
+    outcome(plan, LAST_YEAR, "year", 0)
+    in_february = datetime.date(THIS_YEAR, 2, 1)
+    every = Promise.objects.all()
+    assert list(that_may_miss_outcomes(every, in_february)) == []
+    # A year later this year has ended with nothing entered for the dialogues and the survey.
+    next_year = datetime.date(THIS_YEAR + 1, 2, 1)
+    assert list(that_may_miss_outcomes(every, next_year)) == [promise]
+    assert running.commitment.promise not in that_may_miss_outcomes(every, next_year)
