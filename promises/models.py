@@ -293,7 +293,22 @@ class PromiseQuerySet(models.QuerySet):
         return self.filter(state=PublicationState.PUBLISHED)
 
 
-class Promise(models.Model):
+class RemembersItsParent:
+    """Remembers the parent it was read with (the first step of `area_path`), so that moving
+    it to another parent makes the old area's kept pages stale too (promises/revision.py)."""
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        row = super().from_db(db, field_names, values)
+        row.parent_id_as_read = row.__dict__.get(cls.parent_attname())
+        return row
+
+    @classmethod
+    def parent_attname(cls):
+        return cls._meta.get_field(cls.area_path.split("__")[0]).attname
+
+
+class Promise(RemembersItsParent, models.Model):
     area_path = "area"  # its area, for kept pages (promises/revision.py)
     area = models.ForeignKey(
         Area, verbose_name=_("område"), on_delete=models.PROTECT, related_name="promises"
@@ -355,14 +370,6 @@ class Promise(models.Model):
     def get_absolute_url(self):
         return reverse("promise", args=[self.area.slug, self.period_slug])
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        # The area as read, so that moving a promise to another area makes both areas' kept
-        # pages stale (promises/revision.py).
-        promise = super().from_db(db, field_names, values)
-        promise.area_id_as_read = promise.__dict__.get("area_id")
-        return promise
-
     @property
     def period_slug(self):
         """The period as URLs take it; the URL converter writes it as "2021" or "2023-2024"."""
@@ -410,7 +417,7 @@ class Signatory(models.Model):
         return f"{self.name}, {self.role}"
 
 
-class Commitment(models.Model):
+class Commitment(RemembersItsParent, models.Model):
     area_path = "promise__area"  # its area, for kept pages (promises/revision.py)
     promise = models.ForeignKey(
         Promise,
@@ -457,7 +464,7 @@ class Commitment(models.Model):
         return f"{self.order}. {self.title}"
 
 
-class Indicator(models.Model):
+class Indicator(RemembersItsParent, models.Model):
     area_path = "commitment__promise__area"  # its area, for kept pages (promises/revision.py)
 
     class Kind(models.TextChoices):

@@ -36,7 +36,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.crypto import salted_hmac
 
-from promises.models import Area, Promise, PublicRevision, new_revision_token
+from promises.models import Area, PublicRevision, RemembersItsParent, new_revision_token
 
 # What is kept for one deployment is named apart from another's sharing the cache (staging and
 # production): by its database and its secret key, which no two deployments should share.
@@ -111,7 +111,8 @@ def renew_revision(*scopes):
                     with transaction.atomic():
                         PublicRevision.objects.create(scope=scope, token=token)
                 except IntegrityError:  # another renewal created it meanwhile
-                    PublicRevision.objects.filter(scope=scope).update(token=token)
+                    if not PublicRevision.objects.filter(scope=scope).update(token=token):
+                        raise  # not a race: say so rather than leave the scope unrenewed
     if shared_cache():
         mirror_revision(*scopes)
 
@@ -174,9 +175,9 @@ def area_of(row):
     path = getattr(type(row), "area_path", None)
     if path is None:
         return None
-    if isinstance(row, Promise):
-        # A promise made here has no area as read: it was in no area before.
-        if vars(row).get("area_id_as_read", row.area_id) != row.area_id:
+    if hasattr(row, "parent_id_as_read"):
+        # A row made here has no parent as read: it was in no area before.
+        if row.parent_id_as_read != getattr(row, row.parent_attname()):
             return None  # moved: the old area's pages are stale too
     names = path.split("__")
     for depth, name in enumerate(names):
@@ -197,8 +198,8 @@ def changed_areas(instance, signal):
         return [instance.slug]  # the municipalities it covers
     # An area's own edit may change its address or its place in the lists: everything.
     slug = area_of(instance)
-    if isinstance(instance, Promise) and signal is post_save:
-        instance.area_id_as_read = instance.area_id  # what is stored now
+    if isinstance(instance, RemembersItsParent) and signal is post_save:
+        instance.parent_id_as_read = getattr(instance, instance.parent_attname())  # stored now
     return None if slug is None else [slug]
 
 

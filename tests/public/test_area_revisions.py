@@ -1,7 +1,11 @@
 """An edit in one area makes stale only that area's pages and the pages showing every area: the
 other areas' kept pages stay kept (promises/revision.py), with and without Redis."""
 
+import importlib
+from types import SimpleNamespace
+
 import pytest
+from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -9,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from followup import publishing
 from followup.models import Outcome
-from promises.models import Party, PublicationState
+from promises.models import Commitment, Indicator, Party, PublicationState
 from promises.revision import area_of, shared_cache
 from tests.public.test_page_cache import change_published_figure
 
@@ -106,6 +110,41 @@ def test_moving_a_promise_to_another_area_makes_both_areas_fresh(two_areas, kept
     other.save()
     assert Client().get(B_PROMISE).status_code == 404
     assert "2023" in Client().get(A_AREA).text
+
+
+@pytest.mark.parametrize("moved", ["commitment", "indicator"])
+def test_moving_a_commitment_or_indicator_to_another_area_makes_both_fresh(
+    two_areas, kept_queries, moved
+):
+    demo, other = two_areas
+    visit([A_PROMISE, B_PROMISE], kept_queries)
+    commitment = Commitment.objects.filter(promise=demo).order_by("order").first()
+    if moved == "commitment":
+        commitment.promise, commitment.order = other, 99
+        commitment.save()
+    else:
+        indicator = Indicator.objects.filter(commitment=commitment).first()
+        indicator.commitment = Commitment.objects.filter(promise=other).first()
+        indicator.order = 99
+        indicator.save()
+    assert view_ran(A_PROMISE, kept_queries) and view_ran(B_PROMISE, kept_queries)
+
+
+def test_a_scope_is_renewed_even_when_the_id_sequence_lags_behind(db):
+    """Row 1 was once always written with its id given: on an upgraded database the next rows
+    get their ids from a sequence that the migration moved past it."""
+    from promises.models import PublicRevision
+    from promises.revision import renew_revision, stored_tokens
+
+    PublicRevision.objects.all().delete()
+    PublicRevision.objects.create(pk=1, scope="global", token="old")  # as 0010 finds it
+    migration = importlib.import_module("promises.migrations.0010_revision_scopes")
+    with connection.cursor() as cursor:
+        editor = SimpleNamespace(connection=connection, execute=cursor.execute)
+        migration.reset_id_sequence(django_apps, editor)
+    renew_revision("area:eskilstuna", "national")
+    tokens = stored_tokens(["area:eskilstuna", "national"])
+    assert "-" not in tokens.values()
 
 
 def test_built_files_of_another_area_are_kept_and_the_national_ones_rebuilt(
