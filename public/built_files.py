@@ -18,6 +18,7 @@ Two ways to wait for a build:
 """
 
 import gzip
+import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -42,6 +43,8 @@ BUILD_GRACE = timedelta(seconds=10)
 # A claim this old is of a build that died with its process (gunicorn kills a worker after 30 s).
 CLAIM_SECONDS = 60
 POLL_SECONDS = 0.05
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -81,7 +84,7 @@ def latest_build(name, make, compress, scope):
         revision = current_revision(scope)  # edits may have come while waiting: build the newest
         if (file.revision, file.built_on) != (revision, today) or file.built_at is None:
             file.built_at = timezone.now()
-            content = make(file.built_at)
+            content = timed_make(name, make, file.built_at)
             file.content = gzip.compress(content, mtime=0) if compress else content
             file.revision, file.built_on, file.gzipped = revision, today, compress
             file.save()
@@ -89,9 +92,8 @@ def latest_build(name, make, compress, scope):
 
 
 def recent_build(name, make, compress, scope, max_stale):
-    revision = current_revision(
-        scope
-    )  # read before the data, so an old build never gets a new name
+    # Read before the data, so an old build never gets a new name.
+    revision = current_revision(scope)
     stored = PublicFile.objects.filter(name=name).values_list(
         "revision", "built_on", "built_at", "building_since", "content", "gzipped"
     )
@@ -146,7 +148,7 @@ def build_claimed(name, make, compress, scope, claimed_at):
     try:
         built_at = timezone.now()  # the build holds every change committed before this
         revision = current_revision(scope)  # edits may have come since it was read
-        content = make(built_at)
+        content = timed_make(name, make, built_at)
     except Http404:
         mine.delete()  # no such file any more (a year whose reports are all unpublished)
         raise
@@ -165,6 +167,16 @@ def build_claimed(name, make, compress, scope, claimed_at):
         building_since=None,
     )
     return Build(stored, compress, built_at, current=True)
+
+
+def timed_make(name, make, built_at):
+    """`make(built_at)`, logged with its time: an operator sees how often and how long the
+    files are built (bench/season.py counts them)."""
+    started = time.perf_counter()
+    content = make(built_at)
+    seconds = round(time.perf_counter() - started, 2)
+    logger.info("Built %s in %s s", name, seconds, extra={"built": name, "seconds": seconds})
+    return content
 
 
 def served_builds(names, max_stale_seconds):

@@ -43,6 +43,9 @@ PAGE_PARAMETERS = ("q", "omrade", "ar", "tema", "part", "status", "sida")
 # waiting to be shown. Other cookies, such as a statistics cookie of the municipality's own
 # site, leave the public page as it is.
 PERSONAL_COOKIES = {settings.SESSION_COOKIE_NAME, "messages"}
+# Says whether a page was served as kept ("hit") or made afresh and kept ("miss"), as caching
+# proxies do: for operators and bench/season.py, which counts the share of kept pages.
+CACHE_HEADER = "X-Cache"
 
 
 def public_page(view):
@@ -176,12 +179,15 @@ class PublicPageCacheMiddleware:
             # The cache only saves work: without it every visitor gets a page made afresh.
             logger.warning("Page cache unavailable, page made afresh", exc_info=True)
             return self.get_response(request)
-        if response is None:
-            response = self.get_response(request)
-            if response.status_code == 200 and not response.cookies and may_be_kept(response):
-                # What the session middleware adds to the page made afresh, for caches downstream.
-                patch_vary_headers(response, ["Cookie"])
-                keep(key, revision, response)
+        if response is not None:
+            response[CACHE_HEADER] = "hit"
+            return response
+        response = self.get_response(request)
+        if response.status_code == 200 and not response.cookies and may_be_kept(response):
+            # What the session middleware adds to the page made afresh, for caches downstream.
+            patch_vary_headers(response, ["Cookie"])
+            keep(key, revision, response)
+            response[CACHE_HEADER] = "miss"
         return response
 
 

@@ -68,14 +68,16 @@ def test_a_kept_page_costs_one_query_and_an_edit_makes_it_fresh_at_once(
     visitor, admin_client, demo, django_assert_num_queries
 ):
     outcome = Outcome.objects.get(indicator__commitment__order=3)
-    first = visitor.get(PROMISE_URL).text
-    assert "5 st" in first
+    first = visitor.get(PROMISE_URL)
+    assert "5 st" in first.text and first.headers["X-Cache"] == "miss"
     with django_assert_num_queries(1):  # the revision of the public data, nothing else
-        assert visitor.get(PROMISE_URL).text == first
+        kept = visitor.get(PROMISE_URL)
+    assert kept.text == first.text and kept.headers["X-Cache"] == "hit"
 
     change_published_figure(admin_client, outcome, "6")
-    fresh = visitor.get(PROMISE_URL).text
-    assert "6 st" in fresh and "En kontroll till hittades" in fresh
+    fresh = visitor.get(PROMISE_URL)
+    assert "6 st" in fresh.text and "En kontroll till hittades" in fresh.text
+    assert fresh.headers["X-Cache"] == "miss"
 
 
 def test_unpublishing_removes_the_promise_from_every_kept_page(visitor, demo):
