@@ -8,7 +8,7 @@ from nested_admin.formsets import NestedInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
 from promises import resources
-from promises.forms import LOCALIZED_DECIMALS
+from promises.forms import LOCALIZED_DECIMALS, AdminForm, QuietErrorList
 from promises.models import (
     Area,
     Commitment,
@@ -21,12 +21,13 @@ from promises.models import (
     Theme,
 )
 from promises.resources import ExportMixin
-from promises.roles import grant
+from promises.roles import areas_of, grant
 from promises.scoping import (
     AreaScopedAdmin,
     CheckedChoicesAdmin,
     CoordinatorInline,
     SharedListAdmin,
+    UsedChoicesFilter,
 )
 
 admin.site.site_header = _("Medborgarlöften – administration")
@@ -63,6 +64,15 @@ class AreaAdmin(AreaScopedAdmin, ExportMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_municipalities()
 
+    def get_search_results(self, request, queryset, search_term):
+        # A promise's area is chosen by search (PromiseAdmin.autocomplete_fields, not a list of
+        # every area on each page): it offers the areas the choice accepts, those the user
+        # coordinates.
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if (request.GET.get("model_name"), request.GET.get("field_name")) == ("promise", "area"):
+            queryset = queryset.filter(pk__in=areas_of(request.user, Membership.Role.COORDINATOR))
+        return queryset, may_have_duplicates
+
     @admin.display(description=_("omfattar kommuner"))
     def covered(self, area):
         return ", ".join(str(m) for m in area.municipality_list) or "–"
@@ -89,6 +99,8 @@ class MunicipalityAdmin(CheckedChoicesAdmin, admin.ModelAdmin):
 @admin.register(Membership)
 class MembershipAdmin(CheckedChoicesAdmin, admin.ModelAdmin):
     """Who works in which area, and as what: managed by administrators."""
+
+    list_per_page = 50  # as AreaScopedAdmin's lists
 
     list_display = ["user", "area", "role"]
     list_filter = ["role", "area"]
@@ -119,7 +131,16 @@ class ThemeAdmin(SharedListAdmin, ExportMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class NumberedFormSet(NestedInlineFormSet):
+class QuietFormSet(NestedInlineFormSet):
+    """An inline's rows with their empty error lists rendered as nothing (QuietErrorList): the
+    formset, not the form, hands its rows their error list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("error_class", QuietErrorList)
+        super().__init__(*args, **kwargs)
+
+
+class NumberedFormSet(QuietFormSet):
     """Rows numbered within their parent: a new row left without a number takes the next free
     one (rows added on the page would otherwise all start as 1), and a repeated number is named
     in words, not as "order"."""
@@ -153,7 +174,7 @@ class NumberedFormSet(NestedInlineFormSet):
         }
 
 
-class SharedChoicesFormSet(NestedInlineFormSet):
+class SharedChoicesFormSet(QuietFormSet):
     """The choices of `shared_choice_fields` are read once for the page, not once per row (a
     model choice field reads its queryset again for every form it is rendered in)."""
 
@@ -209,6 +230,7 @@ def parties_for(request, promise):
 class SignatoryInline(PromisePartiesInline, CoordinatorInline, nested_admin.NestedTabularInline):
     parent_area_path = "area"
     model = Signatory
+    form = AdminForm
     formset = SignatoryFormSet
     extra = 0
     is_sortable = False
@@ -234,6 +256,7 @@ class PromiseIndicatorInline(CoordinatorInline, nested_admin.NestedStackedInline
 
     parent_area_path = "promise__area"
     model = Indicator
+    form = AdminForm
     formset = PrefetchedRowsFormSet
     extra = 0
     is_sortable = False  # the number field orders them; no dragging
@@ -256,6 +279,7 @@ class CommitmentInline(PromisePartiesInline, CoordinatorInline, nested_admin.Nes
 
     parent_area_path = "area"
     model = Commitment
+    form = AdminForm
     formset = CommitmentFormSet
     extra = 0
     is_sortable = False
@@ -287,12 +311,15 @@ class PromiseAdmin(
 
     area_path = "area"
     coordinator_only = True
+    form = AdminForm
     resource_classes = [resources.PromiseResource]
     list_display = ["__str__", "period", "signed_on", "state"]
-    list_filter = ["state", ("area", admin.RelatedOnlyFieldListFilter), "start_year"]
+    list_filter = ["state", ("area", UsedChoicesFilter), "start_year"]
     list_select_related = ["area"]
     search_fields = ["title", "area__name", "background"]
     date_hierarchy = "signed_on"
+    # Searched, not a list of the country's ~400 areas rendered on every promise's page.
+    autocomplete_fields = ["area"]
     inlines = [SignatoryInline, CommitmentInline]
     # Publishing is an action of its own, with a confirmation page (followup/promise_admin.py).
     readonly_fields = ["state"]
@@ -327,13 +354,13 @@ class CommitmentAdmin(AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [resources.CommitmentResource]
     list_display = ["__str__", "promise", "theme", "responsible"]
     list_filter = [
-        ("promise__area", admin.RelatedOnlyFieldListFilter),
+        ("promise__area", UsedChoicesFilter),
         "promise__start_year",
         "promise__state",
         # Only the themes and parties of the commitments the user may see (their areas'):
         # the choices come from the scoped queryset.
-        ("theme", admin.RelatedOnlyFieldListFilter),
-        ("parties", admin.RelatedOnlyFieldListFilter),
+        ("theme", UsedChoicesFilter),
+        ("parties", UsedChoicesFilter),
     ]
     list_select_related = ["promise__area", "theme"]
     search_fields = ["title", "text", "purpose", "promise__area__name"]
@@ -365,7 +392,7 @@ class IndicatorAdmin(AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
     list_filter = [
         "kind",
         "rule",
-        ("commitment__promise__area", admin.RelatedOnlyFieldListFilter),
+        ("commitment__promise__area", UsedChoicesFilter),
         "commitment__promise__start_year",
     ]
     list_select_related = ["commitment__promise__area"]

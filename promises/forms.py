@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.db import models
+from django.forms.utils import ErrorList
 
 from promises.numbers import parse_number, strip_zeros
 
@@ -57,3 +58,22 @@ class MultilineField(forms.CharField):
 LOCALIZED_DECIMALS = {
     models.DecimalField: {"localize": True, "widget": DecimalInput, "form_class": NumberField}
 }
+
+
+class QuietErrorList(ErrorList):
+    """A field's errors, rendered without a template when there are none: the admin asks each
+    field of a page for its errors, and a promise's page has some 400 fields."""
+
+    def render(self, template_name=None, context=None, renderer=None):
+        if not self.data:
+            return ""
+        return super().render(template_name, context, renderer)
+
+
+class AdminForm(forms.ModelForm):
+    """The admin's form for the pages with many fields (a promise with its commitments and
+    indicators): the same form, its empty error lists rendered as nothing."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("error_class", QuietErrorList)
+        super().__init__(*args, **kwargs)
