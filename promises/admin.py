@@ -3,12 +3,13 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Prefetch
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from nested_admin.formsets import NestedInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
 from promises import resources
-from promises.forms import LOCALIZED_DECIMALS, AdminForm, QuietErrorList
+from promises.forms import LOCALIZED_DECIMALS, AdminForm, QuietErrorsFormSet
 from promises.models import (
     Area,
     Commitment,
@@ -101,6 +102,7 @@ class MembershipAdmin(CheckedChoicesAdmin, admin.ModelAdmin):
     """Who works in which area, and as what: managed by administrators."""
 
     list_per_page = 50  # as AreaScopedAdmin's lists
+    show_full_result_count = False
 
     list_display = ["user", "area", "role"]
     list_filter = ["role", "area"]
@@ -131,16 +133,7 @@ class ThemeAdmin(SharedListAdmin, ExportMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class QuietFormSet(NestedInlineFormSet):
-    """An inline's rows with their empty error lists rendered as nothing (QuietErrorList): the
-    formset, not the form, hands its rows their error list."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("error_class", QuietErrorList)
-        super().__init__(*args, **kwargs)
-
-
-class NumberedFormSet(QuietFormSet):
+class NumberedFormSet(QuietErrorsFormSet, NestedInlineFormSet):
     """Rows numbered within their parent: a new row left without a number takes the next free
     one (rows added on the page would otherwise all start as 1), and a repeated number is named
     in words, not as "order"."""
@@ -174,7 +167,7 @@ class NumberedFormSet(QuietFormSet):
         }
 
 
-class SharedChoicesFormSet(QuietFormSet):
+class SharedChoicesFormSet(QuietErrorsFormSet, NestedInlineFormSet):
     """The choices of `shared_choice_fields` are read once for the page, not once per row (a
     model choice field reads its queryset again for every form it is rendered in)."""
 
@@ -333,9 +326,15 @@ class PromiseAdmin(
         return promise.period_label
 
 
+class IndicatorFormSet(QuietErrorsFormSet, BaseInlineFormSet):
+    pass
+
+
 class IndicatorInline(CoordinatorInline, admin.StackedInline):
     parent_area_path = "promise__area"
     model = Indicator
+    form = AdminForm
+    formset = IndicatorFormSet
     extra = 0
     formfield_overrides = LOCALIZED_DECIMALS
     fields = [
@@ -351,6 +350,7 @@ class IndicatorInline(CoordinatorInline, admin.StackedInline):
 class CommitmentAdmin(AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
     area_path = "promise__area"
     coordinator_only = True
+    form = AdminForm
     resource_classes = [resources.CommitmentResource]
     list_display = ["__str__", "promise", "theme", "responsible"]
     list_filter = [

@@ -70,9 +70,19 @@ class QuietErrorList(ErrorList):
         return super().render(template_name, context, renderer)
 
 
+class QuietErrorsFormSet:
+    """Mixin for an inline's formset: its rows' empty error lists rendered as nothing too (the
+    formset, not the form, hands its rows their error list)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("error_class", QuietErrorList)
+        super().__init__(*args, **kwargs)
+
+
 class AdminForm(forms.ModelForm):
     """The admin's form for the pages with many fields (a promise with its commitments and
-    indicators): the same form, its empty error lists rendered as nothing."""
+    indicators, a commitment with its indicators): the same form, its empty error lists
+    rendered as nothing. An inline's formset needs QuietErrorsFormSet as well."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("error_class", QuietErrorList)
