@@ -3,13 +3,12 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Prefetch
-from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from nested_admin.formsets import NestedInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
 from promises import resources
-from promises.forms import LOCALIZED_DECIMALS, AdminForm, QuietErrorsFormSet
+from promises.forms import LOCALIZED_DECIMALS
 from promises.models import (
     Area,
     Commitment,
@@ -133,7 +132,7 @@ class ThemeAdmin(SharedListAdmin, ExportMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class NumberedFormSet(QuietErrorsFormSet, NestedInlineFormSet):
+class NumberedFormSet(NestedInlineFormSet):
     """Rows numbered within their parent: a new row left without a number takes the next free
     one (rows added on the page would otherwise all start as 1), and a repeated number is named
     in words, not as "order"."""
@@ -167,7 +166,7 @@ class NumberedFormSet(QuietErrorsFormSet, NestedInlineFormSet):
         }
 
 
-class SharedChoicesFormSet(QuietErrorsFormSet, NestedInlineFormSet):
+class SharedChoicesFormSet(NestedInlineFormSet):
     """The choices of `shared_choice_fields` are read once for the page, not once per row (a
     model choice field reads its queryset again for every form it is rendered in)."""
 
@@ -223,7 +222,6 @@ def parties_for(request, promise):
 class SignatoryInline(PromisePartiesInline, CoordinatorInline, nested_admin.NestedTabularInline):
     parent_area_path = "area"
     model = Signatory
-    form = AdminForm
     formset = SignatoryFormSet
     extra = 0
     is_sortable = False
@@ -249,7 +247,6 @@ class PromiseIndicatorInline(CoordinatorInline, nested_admin.NestedStackedInline
 
     parent_area_path = "promise__area"
     model = Indicator
-    form = AdminForm
     formset = PrefetchedRowsFormSet
     extra = 0
     is_sortable = False  # the number field orders them; no dragging
@@ -272,7 +269,6 @@ class CommitmentInline(PromisePartiesInline, CoordinatorInline, nested_admin.Nes
 
     parent_area_path = "area"
     model = Commitment
-    form = AdminForm
     formset = CommitmentFormSet
     extra = 0
     is_sortable = False
@@ -304,7 +300,6 @@ class PromiseAdmin(
 
     area_path = "area"
     coordinator_only = True
-    form = AdminForm
     resource_classes = [resources.PromiseResource]
     list_display = ["__str__", "period", "signed_on", "state"]
     list_filter = ["state", ("area", UsedChoicesFilter), "start_year"]
@@ -326,15 +321,9 @@ class PromiseAdmin(
         return promise.period_label
 
 
-class IndicatorFormSet(QuietErrorsFormSet, BaseInlineFormSet):
-    pass
-
-
 class IndicatorInline(CoordinatorInline, admin.StackedInline):
     parent_area_path = "promise__area"
     model = Indicator
-    form = AdminForm
-    formset = IndicatorFormSet
     extra = 0
     formfield_overrides = LOCALIZED_DECIMALS
     fields = [
@@ -350,7 +339,6 @@ class IndicatorInline(CoordinatorInline, admin.StackedInline):
 class CommitmentAdmin(AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
     area_path = "promise__area"
     coordinator_only = True
-    form = AdminForm
     resource_classes = [resources.CommitmentResource]
     list_display = ["__str__", "promise", "theme", "responsible"]
     list_filter = [

@@ -4,7 +4,6 @@ from decimal import Decimal
 
 from django import forms
 from django.db import models
-from django.forms.utils import ErrorList
 
 from promises.numbers import parse_number, strip_zeros
 
@@ -58,32 +57,3 @@ class MultilineField(forms.CharField):
 LOCALIZED_DECIMALS = {
     models.DecimalField: {"localize": True, "widget": DecimalInput, "form_class": NumberField}
 }
-
-
-class QuietErrorList(ErrorList):
-    """A field's errors, rendered without a template when there are none: the admin asks each
-    field of a page for its errors, and a promise's page has some 400 fields."""
-
-    def render(self, template_name=None, context=None, renderer=None):
-        if not self.data:
-            return ""
-        return super().render(template_name, context, renderer)
-
-
-class QuietErrorsFormSet:
-    """Mixin for an inline's formset: its rows' empty error lists rendered as nothing too (the
-    formset, not the form, hands its rows their error list)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("error_class", QuietErrorList)
-        super().__init__(*args, **kwargs)
-
-
-class AdminForm(forms.ModelForm):
-    """The admin's form for the pages with many fields (a promise with its commitments and
-    indicators, a commitment with its indicators): the same form, its empty error lists
-    rendered as nothing. An inline's formset needs QuietErrorsFormSet as well."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("error_class", QuietErrorList)
-        super().__init__(*args, **kwargs)

@@ -136,6 +136,6 @@ def council_dashboard(request):
     shown = Promise.objects.filter(pk__in=page.object_list)
     rows = [
         (promise, year, indicators, followup_entry_url(promise, year))
-        for promise, year, indicators in report.missing_outcomes(shown, today)
+        for promise, year, indicators in report.missing_outcomes_of(shown, today)
     ]
     return render(request, "public/dashboard.html", {"rows": rows, "page": page})
