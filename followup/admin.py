@@ -22,7 +22,7 @@ from followup.models import (
 )
 from promises.forms import LOCALIZED_DECIMALS, MultilineField
 from promises.resources import ExportMixin, ImportExportMixin
-from promises.scoping import AreaScopedAdmin
+from promises.scoping import AreaScopedAdmin, UsedChoicesFilter
 
 
 class OutcomeAdminForm(VersionedForm):
@@ -90,7 +90,7 @@ class OutcomeAdmin(
         "year",
         "part_of_year",
         "status_override",
-        ("indicator__commitment__promise__area", admin.RelatedOnlyFieldListFilter),
+        ("indicator__commitment__promise__area", UsedChoicesFilter),
         "indicator__commitment__promise__state",
     ]
     list_select_related = ["indicator__commitment__promise__area", "entered_by"]
@@ -243,7 +243,7 @@ class YearlyFollowUpAdmin(LocksRowOnSave, AreaScopedAdmin, ExportMixin, SimpleHi
     form = YearlyFollowUpAdminForm
     resource_classes = [resources.YearlyFollowUpResource]
     list_display = ["promise", "year", "approved_on", "state"]
-    list_filter = ["state", "year", ("promise__area", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["state", "year", ("promise__area", UsedChoicesFilter)]
     list_select_related = ["promise__area"]
     search_fields = ["summary", "promise__area__name", "promise__title"]
     autocomplete_fields = ["promise"]

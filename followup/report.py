@@ -338,7 +338,13 @@ def missing_outcomes(promises, today):
     council still has to enter, as (promise, year, indicators). Reads what the cards read: the
     indicators and their outcomes, nothing of signatories, themes or corrections, and only for
     the promises that may miss something (`that_may_miss_outcomes`)."""
-    for promise in with_status_data(that_may_miss_outcomes(promises, today)):
+    return missing_outcomes_of(that_may_miss_outcomes(promises, today), today)
+
+
+def missing_outcomes_of(candidates, today):
+    """`missing_outcomes` of promises already found by `that_may_miss_outcomes` (the council
+    dashboard's page of them), without asking for them again."""
+    for promise in with_status_data(candidates):
         ended = [y for y in promise.years if PartOfYear.YEAR.last_day(y) < today]
         missing_by_year = {year: [] for year in ended}
         for commitment in promise.commitment_list:

@@ -21,12 +21,13 @@ from promises.models import (
     Theme,
 )
 from promises.resources import ExportMixin
-from promises.roles import grant
+from promises.roles import areas_of, grant
 from promises.scoping import (
     AreaScopedAdmin,
     CheckedChoicesAdmin,
     CoordinatorInline,
     SharedListAdmin,
+    UsedChoicesFilter,
 )
 
 admin.site.site_header = _("Medborgarlöften – administration")
@@ -63,6 +64,15 @@ class AreaAdmin(AreaScopedAdmin, ExportMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_municipalities()
 
+    def get_search_results(self, request, queryset, search_term):
+        # A promise's area is chosen by search (PromiseAdmin.autocomplete_fields, not a list of
+        # every area on each page): it offers the areas the choice accepts, those the user
+        # coordinates.
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if (request.GET.get("model_name"), request.GET.get("field_name")) == ("promise", "area"):
+            queryset = queryset.filter(pk__in=areas_of(request.user, Membership.Role.COORDINATOR))
+        return queryset, may_have_duplicates
+
     @admin.display(description=_("omfattar kommuner"))
     def covered(self, area):
         return ", ".join(str(m) for m in area.municipality_list) or "–"
@@ -89,6 +99,9 @@ class MunicipalityAdmin(CheckedChoicesAdmin, admin.ModelAdmin):
 @admin.register(Membership)
 class MembershipAdmin(CheckedChoicesAdmin, admin.ModelAdmin):
     """Who works in which area, and as what: managed by administrators."""
+
+    list_per_page = 50  # as AreaScopedAdmin's lists
+    show_full_result_count = False
 
     list_display = ["user", "area", "role"]
     list_filter = ["role", "area"]
@@ -289,10 +302,12 @@ class PromiseAdmin(
     coordinator_only = True
     resource_classes = [resources.PromiseResource]
     list_display = ["__str__", "period", "signed_on", "state"]
-    list_filter = ["state", ("area", admin.RelatedOnlyFieldListFilter), "start_year"]
+    list_filter = ["state", ("area", UsedChoicesFilter), "start_year"]
     list_select_related = ["area"]
     search_fields = ["title", "area__name", "background"]
     date_hierarchy = "signed_on"
+    # Searched, not a list of the country's ~400 areas rendered on every promise's page.
+    autocomplete_fields = ["area"]
     inlines = [SignatoryInline, CommitmentInline]
     # Publishing is an action of its own, with a confirmation page (followup/promise_admin.py).
     readonly_fields = ["state"]
@@ -327,13 +342,13 @@ class CommitmentAdmin(AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [resources.CommitmentResource]
     list_display = ["__str__", "promise", "theme", "responsible"]
     list_filter = [
-        ("promise__area", admin.RelatedOnlyFieldListFilter),
+        ("promise__area", UsedChoicesFilter),
         "promise__start_year",
         "promise__state",
         # Only the themes and parties of the commitments the user may see (their areas'):
         # the choices come from the scoped queryset.
-        ("theme", admin.RelatedOnlyFieldListFilter),
-        ("parties", admin.RelatedOnlyFieldListFilter),
+        ("theme", UsedChoicesFilter),
+        ("parties", UsedChoicesFilter),
     ]
     list_select_related = ["promise__area", "theme"]
     search_fields = ["title", "text", "purpose", "promise__area__name"]
@@ -365,7 +380,7 @@ class IndicatorAdmin(AreaScopedAdmin, ExportMixin, SimpleHistoryAdmin):
     list_filter = [
         "kind",
         "rule",
-        ("commitment__promise__area", admin.RelatedOnlyFieldListFilter),
+        ("commitment__promise__area", UsedChoicesFilter),
         "commitment__promise__start_year",
     ]
     list_select_related = ["commitment__promise__area"]

@@ -165,10 +165,10 @@ def test_the_logs_name_their_users_without_a_query_per_row(clients, django_asser
         promise = add_area(number, coordinator)
         PublicationEventFactory(promise=promise)
         CorrectionFactory(promise=promise)
-    # Session, user, the count (twice: filtered and whole) and the rows with their promise,
-    # area and user; the coordinator's areas add one.
+    # Session, user, the count (once: a filtered list does not count every row as well) and
+    # the rows with their promise, area and user.
     for url in ("/admin/followup/publicationevent/", "/admin/followup/correction/"):
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(4):
             page = by_role["administratör"].get(url).text
         assert page.count("anvandare-") >= 12
 
@@ -187,3 +187,56 @@ def test_a_commitments_page_asks_for_the_role_once_and_offers_the_areas_parties(
     assert count_queries(by_role[who], url) == few
     page = by_role[who].get(url).text
     assert "Polismyndigheten" in page and "Annan kommun" not in page
+
+
+def add_promise_missing_an_outcome(number):
+    """A promise of 2021 whose one indicator has nothing entered: the dashboard lists it."""
+    promise = PromiseFactory(
+        area=AreaFactory(name=f"Område {number:02}"), start_year=2021, end_year=2021
+    )
+    IndicatorFactory(commitment=CommitmentFactory(promise=promise), name=f"Indikator {number:02}")
+    return promise
+
+
+# Session, user, the areas, the promises that may miss an outcome, and for the page's promises:
+# the promises themselves with their areas, commitments, indicators, outcomes and follow-ups.
+PINNED_DASHBOARD = 9
+
+
+def test_the_dashboard_shows_twenty_promises_a_page_in_its_pinned_queries(
+    admin_client, django_assert_num_queries
+):
+    for number in range(1, 3):
+        add_promise_missing_an_outcome(number)
+    with django_assert_num_queries(PINNED_DASHBOARD):
+        admin_client.get("/radet/")
+    for number in range(3, 23):
+        add_promise_missing_an_outcome(number)
+    with django_assert_num_queries(PINNED_DASHBOARD):
+        first = admin_client.get("/radet/").text
+    second = admin_client.get("/radet/", {"sida": 2}).text
+    assert first.count('class="missing"') == 20 and second.count('class="missing"') == 2
+    assert "Sida 1 av 2" in first and "Sida 2 av 2" in second
+    # Ordered by area: the first twenty areas on the first page, the last two on the second.
+    assert "Indikator 20" in first and "Indikator 21" not in first
+    assert "Indikator 21" in second and "Indikator 01" not in second
+
+
+# Session, user, the choices of the area, theme and party filters (an administrator is offered
+# every one, without a DISTINCT over every commitment of the country), one count, the rows with
+# their promises, areas and themes, their parties, and the years of the year filter.
+PINNED_COMMITMENT_LIST = 9
+
+
+def test_the_commitment_list_shows_fifty_rows_a_page_in_its_pinned_queries(
+    admin_client, django_assert_num_queries
+):
+    promise = PromiseFactory()
+    for order in range(1, 52):
+        CommitmentFactory(promise=promise, order=order, parties=[PoliceFactory()])
+    url = reverse("admin:promises_commitment_changelist")
+    with django_assert_num_queries(PINNED_COMMITMENT_LIST):
+        first = admin_client.get(url).text
+    second = admin_client.get(url, {"p": 2}).text
+    assert first.count('name="_selected_action"') == 50
+    assert second.count('name="_selected_action"') == 1
