@@ -21,7 +21,7 @@ from promises.models import (
     Theme,
 )
 from promises.resources import ExportMixin
-from promises.roles import areas_of, grant
+from promises.roles import grant
 from promises.scoping import (
     AreaScopedAdmin,
     CheckedChoicesAdmin,
@@ -64,15 +64,6 @@ class AreaAdmin(AreaScopedAdmin, ExportMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_municipalities()
 
-    def get_search_results(self, request, queryset, search_term):
-        # A promise's area is chosen by search (PromiseAdmin.autocomplete_fields, not a list of
-        # every area on each page): it offers the areas the choice accepts, those the user
-        # coordinates.
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if (request.GET.get("model_name"), request.GET.get("field_name")) == ("promise", "area"):
-            queryset = queryset.filter(pk__in=areas_of(request.user, Membership.Role.COORDINATOR))
-        return queryset, may_have_duplicates
-
     @admin.display(description=_("omfattar kommuner"))
     def covered(self, area):
         return ", ".join(str(m) for m in area.municipality_list) or "–"
@@ -101,7 +92,6 @@ class MembershipAdmin(CheckedChoicesAdmin, admin.ModelAdmin):
     """Who works in which area, and as what: managed by administrators."""
 
     list_per_page = 50  # as AreaScopedAdmin's lists
-    show_full_result_count = False
 
     list_display = ["user", "area", "role"]
     list_filter = ["role", "area"]
@@ -306,8 +296,6 @@ class PromiseAdmin(
     list_select_related = ["area"]
     search_fields = ["title", "area__name", "background"]
     date_hierarchy = "signed_on"
-    # Searched, not a list of the country's ~400 areas rendered on every promise's page.
-    autocomplete_fields = ["area"]
     inlines = [SignatoryInline, CommitmentInline]
     # Publishing is an action of its own, with a confirmation page (followup/promise_admin.py).
     readonly_fields = ["state"]

@@ -204,9 +204,6 @@ class AreaScopedAdmin(ScopedChoices):
     # Half of Django's 100 rows: at national scale a list's page is mostly the rendering of its
     # rows, and people page through it, filter or search.
     list_per_page = 50
-    # A filtered list counts its rows, not also every row the user may see (a second COUNT over
-    # tens of thousands of rows): it shows "(Visa alla)" instead of the total.
-    show_full_result_count = False
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -341,7 +338,6 @@ class SharedListAdmin(CheckedChoicesAdmin):
     their areas and the published promises use, and what no promise uses yet."""
 
     list_per_page = 50  # as AreaScopedAdmin's lists
-    show_full_result_count = False
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
