@@ -113,14 +113,14 @@ def browse(request):
     if not data.get("omrade") and not data.get("ar"):
         data["ar"] = newest_published_year(promises) or next(iter(covered_years(promises)), "")
     form = BrowseForm(data, promises)
-    rows, status = [], None
+    rows, year, status = [], None, None
     if form.is_valid():
         year, status = form.cleaned_data["ar"], form.cleaned_data["status"]
         rows = browse_rows(audience, form, promises)
-        if status:
+        if status:  # every row must be judged to know whether it has that status
             rows = [row for row in judged(audience, year, rows) if row[3] == status]
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("sida"))
-    shown = page.object_list if status or not rows else judged(audience, year, page.object_list)
+    shown = page.object_list if status else judged(audience, year, page.object_list)
     context = {
         "form": form,
         "page": page,
