@@ -61,7 +61,7 @@ def rows():
 def indicator_values():
     """Every published indicator and year, as `spreadsheets.row_values` with the area's."""
     promises = report.with_municipalities(
-        report.with_followup_data(Promise.objects.published().order_by("area__name", "start_year"))
+        report.with_row_data(Promise.objects.published().order_by("area__name", "start_year"))
     )
     for promise in promises:
         promise_report = report.promise_report(promise, PUBLIC)

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, F, Prefetch, Q, Value
+from django.db.models import Count, F, Prefetch, Q, Value, prefetch_related_objects
 from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,20 +39,28 @@ def with_followup_data(promises, year=None):
     orders within its parent only: the models' default orderings start with the parent, which
     would join every table up to the area for nothing.
     """
-    commitments = (
-        commitments_with(indicators_with(year))
-        .select_related("theme")
-        .prefetch_related(Prefetch("parties", queryset=Party.objects.all(), to_attr="party_list"))
-    )
     signatories = Signatory.objects.order_by("order", "pk").select_related("party")
     corrections = Correction.objects.all()
     if year is not None:  # a report of one year shows that year's corrections alone
         corrections = corrections.filter(year=year)
-    return with_commitments(
-        promises,
-        commitments,
+    return with_row_data(
+        promises, year, Commitment.objects.select_related("theme")
+    ).prefetch_related(
         Prefetch("signatories", queryset=signatories, to_attr="signatory_list"),
         Prefetch("corrections", queryset=corrections, to_attr="correction_list"),
+    )
+
+
+def with_row_data(promises, year=None, commitments=None):
+    """Prefetch what the rows of the yearly reports and open data read (spreadsheets.row_values):
+    `with_followup_data` without the themes, signatories and corrections, which the national
+    files do not show (some 20 000 objects fewer nationally). A report built from these promises
+    has no themes, signatories or corrections to show."""
+    commitments = Commitment.objects.all() if commitments is None else commitments
+    return with_commitments(
+        promises, commitments, indicators_in_order(), outcomes_of(year)
+    ).prefetch_related(
+        Prefetch("commitment_list__parties", queryset=Party.objects.all(), to_attr="party_list")
     )
 
 
@@ -66,49 +74,75 @@ def with_status_data(promises):
     """Prefetch only what the year summaries read (the cards on the start and area pages):
     commitments, their indicators and outcomes, and the follow-ups. A report built from these
     promises has no themes, parties, signatories or corrections to show."""
-    return with_commitments(promises, commitments_with(indicators_with(None)))
+    return with_commitments(
+        promises, Commitment.objects.all(), indicators_in_order(), outcomes_of()
+    )
 
 
 def with_indicator_data(promises, indicator_pk):
     """Prefetch only what one indicator's page reads: that indicator with its outcomes, its
     commitment and the follow-ups. A report built from these promises holds that indicator
     alone, and its year summaries count that one commitment."""
-    indicators = indicators_with(None).filter(pk=indicator_pk)
-    commitments = commitments_with(indicators).filter(indicators=indicator_pk)
-    return with_commitments(promises, commitments)
+    indicators = indicators_in_order().filter(pk=indicator_pk)
+    commitments = Commitment.objects.filter(indicators=indicator_pk)
+    return with_commitments(promises, commitments, indicators, outcomes_of())
 
 
 # The querysets below are made afresh for each prefetch: Django notes the first parent on the
 # queryset it is given, which would keep a shared one's last page alive.
+#
+# The lookups are flat ("commitment_list__indicators"), not nested in each other's querysets:
+# Django reads a nested queryset's own prefetches while filling its parents, then walks them
+# again from the top, making a related manager for every commitment and indicator on the way
+# (some 30 000 nationally) to find them already done.
 
 
-def with_commitments(promises, commitments, *more):
-    """Promises with their area, follow-ups and `commitments`, and any `more` prefetches."""
+def with_commitments(promises, commitments, indicators, outcomes):
+    """Promises with their area, follow-ups and `commitments` (in `commitment_list`), their
+    `indicators` (`indicator_list`) and these indicators' `outcomes` (`outcome_list`)."""
+    return with_commitment_list(promises, commitments).prefetch_related(
+        Prefetch("commitment_list__indicators", queryset=indicators, to_attr="indicator_list"),
+        Prefetch(
+            "commitment_list__indicator_list__outcomes", queryset=outcomes, to_attr="outcome_list"
+        ),
+    )
+
+
+def with_commitment_list(promises, commitments):
+    """Promises with their area, follow-ups and `commitments` alone, without their indicators:
+    enough to know which commitments and years a report would have (`visible_years`). Fill the
+    commitments chosen from them with `add_row_data` to report on them."""
     followups = YearlyFollowUp.objects.order_by("year")
     return promises.select_related("area").prefetch_related(
-        Prefetch("commitments", queryset=commitments, to_attr="commitment_list"),
+        Prefetch("commitments", queryset=commitments.order_by("order"), to_attr="commitment_list"),
         Prefetch("followups", queryset=followups, to_attr="followup_list"),
-        *more,
     )
 
 
-def commitments_with(indicators):
-    return Commitment.objects.order_by("order").prefetch_related(
-        Prefetch("indicators", queryset=indicators, to_attr="indicator_list")
+def add_row_data(commitments, year=None):
+    """Read into loaded commitments what `with_row_data` reads for them (their parties,
+    indicators and outcomes): three queries, however many there are."""
+    prefetch_related_objects(
+        commitments,
+        Prefetch("indicators", queryset=indicators_in_order(), to_attr="indicator_list"),
+        Prefetch("indicator_list__outcomes", queryset=outcomes_of(year), to_attr="outcome_list"),
+        Prefetch("parties", queryset=Party.objects.all(), to_attr="party_list"),
     )
 
 
-def indicators_with(year):
-    """Indicators with their outcomes, for the whole year and its parts: of one year, or of
-    every year when it is None."""
+def indicators_in_order():
+    return Indicator.objects.order_by("order", "pk")
+
+
+def outcomes_of(year=None):
+    """Outcomes for the whole year and its parts: of one year, or of every year when it is
+    None."""
     outcomes = Outcome.objects.order_by("year", "part_of_year")
     if year is not None:  # a one-off's earlier years too: done in one of them, it stays done
         outcomes = outcomes.filter(
             Q(year=year) | Q(year__lt=year, indicator__rule=Indicator.Rule.DONE)
         )
-    return Indicator.objects.order_by("order", "pk").prefetch_related(
-        Prefetch("outcomes", queryset=outcomes, to_attr="outcome_list")
-    )
+    return outcomes
 
 
 @dataclass
@@ -237,7 +271,7 @@ def visible_years(promise, audience):
     return [f.year for f in promise.followup_list if f.state == PublicationState.PUBLISHED]
 
 
-def promise_report(promise, audience, today=None, year=None):
+def promise_report(promise, audience, today=None, year=None, only=None):
     """The report of one promise, from a promise loaded through `with_followup_data`.
 
     A promise loaded through `with_status_data` gives a report for its year summaries only, and
@@ -247,13 +281,16 @@ def promise_report(promise, audience, today=None, year=None):
     `audience` (promises.audience) decides whether draft years are shown. With a year, the
     report covers that year alone, if the reader may see it (its earlier visible years are read
     only for a one-off done in one of them).
+
+    With `only` some of the promise's commitments (loaded as its own are), the report covers
+    these alone, and its year summaries count them alone.
     """
     today = today or timezone.localdate()
     judged = [y for y in visible_years(promise, audience) if year is None or y <= year]
     years = [y for y in judged if year is None or y == year]
     followups = {f.year: f for f in promise.followup_list}
     commitments = []
-    for commitment in promise.commitment_list:
+    for commitment in promise.commitment_list if only is None else only:
         indicator_reports = [
             IndicatorReport(
                 indicator,

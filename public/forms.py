@@ -42,14 +42,15 @@ class BrowseForm(forms.Form):
             promises = promises.filter(commitments__parties=data["part"])
         return promises.distinct()
 
-    def matches(self, commitment_report, year):
-        data, commitment = self.cleaned_data, commitment_report.commitment
-        return (
-            (not data["ar"] or year == data["ar"])
-            and (not data["tema"] or (commitment.theme and commitment.theme.slug == data["tema"]))
-            and (not data["part"] or int(data["part"]) in {p.pk for p in commitment.party_list})
-            and (not data["status"] or commitment_report.status_in(year) == data["status"])
-        )
+    def narrow_commitments(self, commitments):
+        """The commitments that can match, of the theme and party chosen; status is judged
+        afterwards."""
+        data = self.cleaned_data
+        if data["tema"]:
+            commitments = commitments.filter(theme__slug=data["tema"])
+        if data["part"]:
+            commitments = commitments.filter(parties=data["part"])
+        return commitments
 
 
 def covered_years(promises):

@@ -103,26 +103,73 @@ DASHBOARD_PROMISES_PER_PAGE = 20
 
 def browse(request):
     """Commitments with their status per year. Without an area, one year at a time (by default
-    the newest with a published follow-up): nationally that is already some 1 500 rows."""
+    the newest with a published follow-up): nationally that is already some 1 500 rows.
+
+    The rows are chosen before any is judged, from the promises' commitments and follow-ups; only
+    the rows of the page shown are then judged, unless the reader asks for a status, which every
+    row must be judged to know."""
     audience = Audience.of(request.user)
     promises = audience.promises()
     data = request.GET.copy()
     if not data.get("omrade") and not data.get("ar"):
         data["ar"] = newest_published_year(promises) or next(iter(covered_years(promises)), "")
     form = BrowseForm(data, promises)
-    rows = []
+    rows, year, status = [], None, None
     if form.is_valid():
-        year = form.cleaned_data["ar"]
-        matching = report.with_followup_data(form.narrow(promises), year)
-        for promise_report in reports_for(audience, matching, year):
-            for commitment in promise_report.commitments:
-                for summary in promise_report.years:
-                    if form.matches(commitment, summary.year):
-                        status = commitment.status_in(summary.year)
-                        rows.append((promise_report, commitment, summary, status))
+        year, status = form.cleaned_data["ar"], form.cleaned_data["status"]
+        rows = browse_rows(audience, form, promises)
+        if status:  # every row must be judged to know whether it has that status
+            rows = [row for row in judged(audience, year, rows) if row[3] == status]
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("sida"))
-    context = {"form": form, "page": page, "one_year_at_a_time": not data.get("omrade")}
+    shown = page.object_list if status else judged(audience, year, page.object_list)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": shown,
+        "one_year_at_a_time": not data.get("omrade"),
+    }
     return render(request, "public/browse.html", context)
+
+
+def browse_rows(audience, form, promises):
+    """The browse page's rows that can match, as (promise, commitment, year), in the order shown:
+    the matching commitments of the matching promises, each in the years a report of it shows."""
+    year = form.cleaned_data["ar"]
+    commitments = form.narrow_commitments(Commitment.objects.all())
+    return [
+        (promise, commitment, shown_year)
+        for promise in report.with_commitment_list(form.narrow(promises), commitments)
+        for commitment in promise.commitment_list
+        for shown_year in report.visible_years(promise, audience)
+        if year is None or shown_year == year
+    ]
+
+
+def judged(audience, year, rows):
+    """The rows (promise, commitment, year) as the page shows them: (promise report, commitment
+    report, year summary, status), the reports made of these rows' commitments alone."""
+    commitments = list({commitment.pk: commitment for _, commitment, _ in rows}.values())
+    report.add_row_data(commitments, year)
+    chosen = {}
+    for promise, commitment in dict.fromkeys((p, c) for p, c, _ in rows):
+        chosen.setdefault(promise.pk, (promise, []))[1].append(commitment)
+    reports = {}
+    for pk, (promise, its_commitments) in chosen.items():
+        promise_report = report.promise_report(promise, audience, year=year, only=its_commitments)
+        reports[pk] = (
+            promise_report,
+            {c.commitment.pk: c for c in promise_report.commitments},
+            {summary.year: summary for summary in promise_report.years},
+        )
+    shown = []
+    for promise, commitment, shown_year in rows:
+        promise_report, commitment_reports, summaries = reports[promise.pk]
+        commitment_report = commitment_reports[commitment.pk]
+        summary = summaries[shown_year]
+        shown.append(
+            (promise_report, commitment_report, summary, commitment_report.status_in(shown_year))
+        )
+    return shown
 
 
 @staff_member_required

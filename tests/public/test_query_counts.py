@@ -39,13 +39,15 @@ def page_urls(promise):
 
 
 # A full report: promises, signatories with their parties, commitments, their parties,
-# indicators, outcomes, follow-ups and corrections (+1 for the area itself on the area page;
-# the browse page adds five for its default year and filter choices). The cards of the start and
+# indicators, outcomes, follow-ups and corrections (+1 for the area itself on the area page).
+# The browse page reads five for its default year and filter choices, then the promises with
+# their commitments and follow-ups (which rows there are), then the shown rows' parties,
+# indicators and outcomes: no signatories or corrections. The cards of the start and
 # area pages read only promises, commitments, indicators, outcomes and follow-ups; the start page
 # adds two for its summary. An indicator page reads the promise, the follow-ups, that indicator's
 # commitment, the indicator and its outcomes. The area list is the areas and the municipalities
 # they cover; the area and promise pages read the covered municipalities with one query more.
-PINNED = {"/": 7, "/omraden/": 2, "/loften/": 13, "area": 7, "promise": 9, "indicator": 5}
+PINNED = {"/": 7, "/omraden/": 2, "/loften/": 11, "area": 7, "promise": 9, "indicator": 5}
 
 
 @pytest.mark.parametrize("commitments", [1, 50])
@@ -128,3 +130,17 @@ def test_browse_shows_one_year_at_a_time_fifty_rows_a_page(client, build_promise
     whole_area = client.get("/loften/", {"omrade": "kommun-a", "ar": ""}).text
     assert "60 träffar" in whole_area  # one area: every year
     assert "ett år i taget" not in whole_area
+
+
+def test_browse_judges_the_rows_of_each_page_as_the_status_filter_does(client, build_promise):
+    """Without a status asked for, only the shown page's rows are judged: the statuses on the
+    pages are the ones the status filter finds among all rows."""
+    for slug in ("kommun-a", "kommun-b"):
+        publish(build_promise(slug, commitments=30, start_year=2023, end_year=2024))
+    pages = [client.get("/loften/", {"sida": number}).text for number in (1, 2)]
+    # Commitment n has n × 10 controls against a target of at least 200: 20–30 are met. The
+    # first page holds kommun-a's 30 rows and kommun-b's first 20, the second the other 10.
+    assert [page.count("badge-met") for page in pages] == [11 + 1, 10]
+    met = client.get("/loften/", {"status": "met"}).text
+    assert "22 träffar (åtagande och år)" in met
+    assert met.count("badge-met") == 22
