@@ -201,25 +201,30 @@ def test_concurrent_requests_do_not_wait_for_a_build_in_progress(demo):
     assert bytes(PublicFile.objects.get().content) == b"new"
 
 
+WILL_BE_BUILT = "(byggs med de senaste ändringarna när den hämtas)"
+
+
 def test_the_open_data_page_names_the_build_a_download_gets_now(client, demo, clock, settings):
     settings.PAGE_CACHE_SECONDS = 60
-    assert "uppdaterad" not in client.get("/oppna-data/").getvalue().decode()
+    # Nothing built yet: the first download builds it.
+    assert WILL_BE_BUILT in client.get("/oppna-data/").getvalue().decode()
     built = clock.now
     open_data(client)
     local = timezone.localtime(built).strftime("%Y-%m-%d %H:%M")
     page = client.get("/oppna-data/")
-    assert f"(uppdaterad {local})" in page.getvalue().decode()
+    assert f"(byggd {local})" in page.getvalue().decode()
     edit_outcome(2500)
     clock.advance(59)
     page = client.get("/oppna-data/")
-    assert f"(uppdaterad {local})" in page.getvalue().decode()
+    assert f"(byggd {local})" in page.getvalue().decode()
     assert page.made_from_older_data  # the time is of an older revision: not kept under it
     clock.advance(2)
     page = client.get("/oppna-data/")  # the next download builds anew: no time to name
-    assert f"(uppdaterad {local})" not in page.getvalue().decode()
+    assert f"(byggd {local})" not in page.getvalue().decode()
+    assert WILL_BE_BUILT in page.getvalue().decode()
     open_data(client)
     local = timezone.localtime(clock.now).strftime("%Y-%m-%d %H:%M")
-    assert f"(uppdaterad {local})" in client.get("/oppna-data/").getvalue().decode()
+    assert f"(byggd {local})" in client.get("/oppna-data/").getvalue().decode()
 
 
 def test_the_open_data_page_reads_the_build_times_in_two_queries(
@@ -227,7 +232,7 @@ def test_the_open_data_page_reads_the_build_times_in_two_queries(
 ):
     open_data(client)
     with django_assert_num_queries(2):  # the revision and the builds' times
-        assert "uppdaterad" in client.get("/oppna-data/").getvalue().decode()
+        assert "(byggd " in client.get("/oppna-data/").getvalue().decode()
 
 
 def test_a_build_of_an_older_revision_is_never_kept_by_the_page_cache(
