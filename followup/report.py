@@ -52,10 +52,10 @@ def with_followup_data(promises, year=None):
 
 
 def with_row_data(promises, year=None, commitments=None):
-    """Prefetch what the rows of the yearly reports and open data read (spreadsheets.row_values):
-    `with_followup_data` without the themes, signatories and corrections, which the national
-    files do not show (some 20 000 objects fewer nationally). A report built from these promises
-    has no themes, signatories or corrections to show."""
+    """Prefetch what the rows of open data read (spreadsheets.row_values): `with_followup_data`
+    without the themes, signatories and corrections, which open data does not show (some 20 000
+    objects fewer nationally). A report built from these promises has no themes, signatories or
+    corrections to show, so the yearly reports, which show signatories, read the whole."""
     commitments = Commitment.objects.all() if commitments is None else commitments
     return with_commitments(
         promises, commitments, indicators_in_order(), outcomes_of(year)

@@ -23,6 +23,7 @@ from promises.models import (
 from promises.resources import ExportMixin
 from promises.roles import grant
 from promises.scoping import (
+    LIST_PER_PAGE,
     AreaScopedAdmin,
     CheckedChoicesAdmin,
     CoordinatorInline,
@@ -91,7 +92,7 @@ class MunicipalityAdmin(CheckedChoicesAdmin, admin.ModelAdmin):
 class MembershipAdmin(CheckedChoicesAdmin, admin.ModelAdmin):
     """Who works in which area, and as what: managed by administrators."""
 
-    list_per_page = 50  # as AreaScopedAdmin's lists
+    list_per_page = LIST_PER_PAGE
 
     list_display = ["user", "area", "role"]
     list_filter = ["role", "area"]

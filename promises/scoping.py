@@ -23,6 +23,10 @@ CHOICE_AREA_PATHS = {
     Indicator: "commitment__promise__area",
 }
 
+# Rows on a page of the project's admin lists, half of Django's 100: at national scale a list's
+# page is mostly the rendering of its rows, and people page through it, filter or search.
+LIST_PER_PAGE = 50
+
 
 # The lists shared by every area: another area's draft does not reveal what it uses.
 SHARED_LISTS = (Theme, Party)
@@ -201,9 +205,7 @@ class AreaScopedAdmin(ScopedChoices):
 
     area_path = None
     coordinator_only = False
-    # Half of Django's 100 rows: at national scale a list's page is mostly the rendering of its
-    # rows, and people page through it, filter or search.
-    list_per_page = 50
+    list_per_page = LIST_PER_PAGE
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -337,7 +339,7 @@ class SharedListAdmin(CheckedChoicesAdmin):
     """Mixin for the admin of a list shared by every area (themes, parties): a user sees what
     their areas and the published promises use, and what no promise uses yet."""
 
-    list_per_page = 50  # as AreaScopedAdmin's lists
+    list_per_page = LIST_PER_PAGE
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -44,7 +44,7 @@ PAGE_PARAMETERS = ("q", "omrade", "ar", "tema", "part", "status", "sida")
 # site, leave the public page as it is.
 PERSONAL_COOKIES = {settings.SESSION_COOKIE_NAME, "messages"}
 # Says whether a page was served as kept ("hit") or made afresh and kept ("miss"), as caching
-# proxies do: for operators and bench/season.py, which counts the share of kept pages.
+# proxies do (a page not kept has none): for operators, and bench/season.py counts them.
 CACHE_HEADER = "X-Cache"
 
 
@@ -186,8 +186,8 @@ class PublicPageCacheMiddleware:
         if response.status_code == 200 and not response.cookies and may_be_kept(response):
             # What the session middleware adds to the page made afresh, for caches downstream.
             patch_vary_headers(response, ["Cookie"])
-            keep(key, revision, response)
-            response[CACHE_HEADER] = "miss"
+            if keep(key, revision, response):
+                response[CACHE_HEADER] = "miss"
         return response
 
 
@@ -204,7 +204,10 @@ def may_be_kept(response):
 
 
 def keep(key, revision, response):
+    """Whether the page could be kept."""
     try:
         cache.set(key, (revision, response), settings.PAGE_CACHE_SECONDS)
     except RedisError:
         logger.warning("Page cache unavailable, page not kept", exc_info=True)
+        return False
+    return True

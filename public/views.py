@@ -119,9 +119,9 @@ def browse(request):
         year, status = form.cleaned_data["ar"], form.cleaned_data["status"]
         rows = browse_rows(audience, form, promises)
         if status:  # every row must be judged to know whether it has that status
-            rows = [row for row in judged(audience, year, rows) if row[3] == status]
+            rows = [row for row in judge_rows(audience, year, rows) if row[3] == status]
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("sida"))
-    shown = page.object_list if status else judged(audience, year, page.object_list)
+    shown = page.object_list if status else judge_rows(audience, year, page.object_list)
     context = {
         "form": form,
         "page": page,
@@ -145,7 +145,7 @@ def browse_rows(audience, form, promises):
     ]
 
 
-def judged(audience, year, rows):
+def judge_rows(audience, year, rows):
     """The rows (promise, commitment, year) as the page shows them: (promise report, commitment
     report, year summary, status), the reports made of these rows' commitments alone."""
     commitments = list({commitment.pk: commitment for _, commitment, _ in rows}.values())

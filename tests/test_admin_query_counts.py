@@ -242,3 +242,22 @@ def test_the_commitment_list_shows_fifty_rows_a_page_in_its_pinned_queries(
     second = admin_client.get(url, {"p": 2}).text
     assert first.count('name="_selected_action"') == 50
     assert second.count('name="_selected_action"') == 1
+
+
+def test_a_dashboard_page_whose_promises_miss_nothing_says_so_and_points_to_the_others(
+    admin_client,
+):
+    # Pages are made of the promises that may miss an outcome; a one-off done in an earlier year
+    # is judged not missing, so a page may hold none of the others' rows.
+    for number in range(1, 21):
+        add_promise_missing_an_outcome(number)
+    for number in (21, 22):
+        promise = PromiseFactory(
+            area=AreaFactory(name=f"Område {number:02}"), start_year=2021, end_year=2022
+        )
+        one_off = IndicatorFactory(commitment=CommitmentFactory(promise=promise), done=True)
+        OutcomeFactory(indicator=one_off, year=2021, value=1)
+    second = admin_client.get("/radet/", {"sida": 2}).text
+    assert "Sida 2 av 2" in second and 'class="missing"' not in second
+    assert "Inget saknas bland löftena på den här sidan. Se de andra sidorna." in second
+    assert "alla avslutade år har utfall" not in second
