@@ -465,8 +465,9 @@ def report(connections, national_bound, figures, checks):
         f"{'share':>7}{'p50 ms':>8}{'p99 ms':>8}{'kept':>7}"
     )
     for kind, result in results.items():
+        # Of every answer: one not kept (no header: Redis down, an older build) counts against.
         kept = result["hits"] + result["misses"]
-        hit_rate = f"{result['hits'] / kept:.1%}" if kept else "-"
+        hit_rate = f"{result['hits'] / (kept + result['others']):.1%}" if kept else "-"
         before = quiet[kind]
         print(
             f"{kind:<11}{MIX[kind] * scale:>6}{share(quiet, kind):>8.2f}{before['p50']:>8.1f}"
