@@ -255,6 +255,16 @@ class PromiseReport:
             groups.setdefault(theme, []).append(report)
         return [(theme, reports) for theme, reports in groups.items()]
 
+    @property
+    def overview(self):
+        """Each commitment with its status in each year shown, beside that year's summary (which
+        says whether the year is a draft): the overview at the top of the promise page, made of
+        what the report already holds."""
+        return [
+            (report, [(summary, report.statuses[summary.year]) for summary in self.years])
+            for report in self.commitments
+        ]
+
     def indicator(self, pk):
         for commitment in self.commitments:
             for report in commitment.indicators:

@@ -91,3 +91,12 @@ def test_a_problem_report_answers_where_the_phone_reader_pressed_send(phone):
     phone.get_by_label("Beskrivning av problemet").fill("Diagrammet läses inte upp")
     phone.get_by_role("button", name="Skicka rapport").click()
     expect(phone.get_by_text("Tack! Vi har tagit emot din rapport.")).to_be_in_viewport()
+
+
+def test_a_phone_reader_goes_from_the_overview_to_the_missed_commitment(phone):
+    phone.goto("/eskilstuna/2021/")
+    row = phone.get_by_role("row", name="2. Trafikkontroller i prioriterade stadsdelar")
+    expect(row).to_contain_text("Ej uppfyllt")
+    row.get_by_role("link").click()
+    assert phone.url.endswith("#atagande-2")
+    expect(phone.locator("#atagande-2 h3")).to_be_in_viewport()
