@@ -75,3 +75,19 @@ def test_the_example_promise_pages_have_no_wcag_violations(page, language):
         if problems := violations(page):
             found[url] = problems
     assert found == {}
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_promise_and_indicator_pages_have_no_wcag_violations_on_a_phone(phone, language):
+    """At 390 px each row of figures is a card, with the status's explanation under its badge."""
+    example = demo.load()
+    if language == "en":
+        phone.goto("/")
+        phone.get_by_role("button", name="In English").click()
+    found = {}
+    for url in ["/eskilstuna/2021/", "/eskilstuna/2021/indikator/1/", example.get_absolute_url()]:
+        phone.goto(url)
+        assert phone.locator("html").get_attribute("lang") == language
+        if problems := violations(phone):
+            found[url] = problems
+    assert found == {}
