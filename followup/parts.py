@@ -100,6 +100,10 @@ class YearFigure:
         return self.outcome.status_override if self.outcome is not None else ""
 
     @property
+    def override_reason(self):
+        return self.outcome.override_reason if self.outcome is not None else ""
+
+    @property
     def is_empty(self):
         """Nothing entered for the year, neither for the whole of it nor for a part."""
         return self.outcome is None and not self.parts
@@ -154,13 +158,12 @@ def assess_year(indicator, figure, year, today):
     assessment = status.assess(
         indicator, figure, ends_on, today, early_met=can_be_met_early(indicator, figure)
     )
-    if (
-        assessment.status == status.Status.NOT_MET
-        and not assessment.overridden
-        and indicator.rule in status.EARLY_MET_RULES
-        and lacks_last_part(figure)
-    ):
+    if indicator.rule not in status.EARLY_MET_RULES or not lacks_last_part(figure):
+        return assessment
+    if assessment.status == status.Status.NOT_MET and not assessment.overridden:
         return replace(assessment, status=status.Status.NOT_REPORTED)
+    if assessment.computed == status.Status.NOT_MET:  # what the council's override replaced
+        return replace(assessment, computed=status.Status.NOT_REPORTED)
     return assessment
 
 
@@ -180,7 +183,7 @@ def carried(indicator, figure, earlier_rows):
     if done_in is None:
         return None
     carried_figure = replace(figure, basis=Basis.DONE_EARLIER, done_in=done_in)
-    assessment = status.Assessment(status.Status.MET, progress=None, change=None)
+    assessment = status.Assessment(status.Status.MET, progress=None, change=None, done_in=done_in)
     return carried_figure, assessment
 
 

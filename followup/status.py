@@ -4,10 +4,11 @@ Pure functions over an indicator, an optional outcome and a date, so every rule 
 without a database. Templates and exports only show what `assess` returns.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from promises.models import Indicator
@@ -85,6 +86,10 @@ class Assessment:
     value: Decimal | None = None
     target: Decimal | None = None
     through: str = ""  # for a part of a year: the part the (cumulative) figure runs to, "T2"
+    # Set by the council's override: the status the figures gave, and the council's reason.
+    computed: Status | None = None
+    override_reason: str = ""
+    done_in: int | None = None  # a one-off done in an earlier year, which stays done
 
     @property
     def label(self):
@@ -164,21 +169,46 @@ def assess(indicator, outcome, ends_on, today, *, early_met=None, ongoing=None):
         "value": value,
         "target": indicator.target_value,
     }
+    computed = Assessment(
+        computed_status(indicator, value, ends_on, today, early_met, ongoing), **numbers
+    )
     if outcome is not None and outcome.status_override:
-        return Assessment(Status(outcome.status_override), overridden=True, **numbers)
+        return overridden(computed, outcome.status_override, outcome_reason(outcome))
+    return computed
+
+
+def computed_status(indicator, value, ends_on, today, early_met, ongoing):
+    """The status the figures give, before any override by the council."""
     if indicator.is_context:
-        return Assessment(Status.NO_TARGET, **numbers)
+        return Status.NO_TARGET
     if ongoing is None:
         ongoing = today <= ends_on
     if early_met is None:
         early_met = indicator.rule in EARLY_MET_RULES
     if value is None:
-        return Assessment(Status.IN_PROGRESS if ongoing else Status.NOT_REPORTED, **numbers)
+        return Status.IN_PROGRESS if ongoing else Status.NOT_REPORTED
     if target_met(indicator, value):
         if ongoing and not early_met:
-            return Assessment(Status.IN_PROGRESS, **numbers)
-        return Assessment(Status.MET, **numbers)
-    return Assessment(Status.IN_PROGRESS if ongoing else Status.NOT_MET, **numbers)
+            return Status.IN_PROGRESS
+        return Status.MET
+    return Status.IN_PROGRESS if ongoing else Status.NOT_MET
+
+
+def overridden(computed, override, reason=""):
+    """The council's judgement in place of a computed assessment, which it remembers."""
+    return replace(
+        computed,
+        status=Status(override),
+        overridden=True,
+        computed=computed.status,
+        override_reason=reason,
+    )
+
+
+def outcome_reason(outcome):
+    """The council's reason for its override: an Outcome's, or a year's figure's (which reads
+    its full-year outcome's); other objects read as outcomes may have none."""
+    return getattr(outcome, "override_reason", "") or ""
 
 
 # A commitment is as far along as its weakest judged indicator.
@@ -198,3 +228,140 @@ def combine(statuses):
     if not judged:
         return Status.NO_TARGET
     return next(status for status in WORST_FIRST if status in judged)
+
+
+# How a status was reached, in words (issue 18): made from the assessment `assess` returned, so
+# the sentence and the badge come from one decision and cannot disagree.
+
+Rule = Indicator.Rule
+
+# The target in a sentence, (once the year is judged, while it is in progress), by rule.
+TARGET_SENTENCES = {
+    Rule.AT_LEAST: (_("Målet var %(target)s."), _("Målet är %(target)s.")),
+    Rule.AT_MOST: (_("Målet var %(target)s."), _("Målet är %(target)s.")),
+    Rule.INCREASE: (_("Målet var att %(target)s."), _("Målet är att %(target)s.")),
+    Rule.DECREASE: (_("Målet var att %(target)s."), _("Målet är att %(target)s.")),
+    Rule.DONE: (_("Målet var att det genomförs."), _("Målet är att det genomförs.")),
+}
+# An outcome against a limit, by rule and whether it is met.
+LIMIT_FACTS = {
+    (Rule.AT_LEAST, True): _("Utfallet %(value)s når målet"),
+    (Rule.AT_LEAST, False): _("Utfallet %(value)s når inte upp till målet"),
+    (Rule.AT_MOST, True): _("Utfallet %(value)s håller sig inom målet"),
+    (Rule.AT_MOST, False): _("Utfallet %(value)s är över målet"),
+}
+# A change rule with a stated amount names the figure it comes to.
+THRESHOLD_SENTENCES = {
+    Rule.INCREASE: _("Det betyder minst %(threshold)s."),
+    Rule.DECREASE: _("Det betyder högst %(threshold)s."),
+}
+
+
+def explain(indicator, assessment):
+    """How an assessment's status was reached, in a sentence or three: the rule and target, the
+    outcome against it (share of the target, change from the baseline), the resulting status,
+    and the council's override with its reason. "Målet var minst 200 st. Utfallet 104 st är
+    52 % av målet, alltså ej uppfyllt." Translated text, for the active language."""
+    if assessment.overridden:
+        sentences = []
+        if assessment.computed is not None:
+            figures = replace(assessment, status=assessment.computed, overridden=False)
+            sentences.append(explain(indicator, figures))
+        judged = {"status": words(assessment.status)}
+        if assessment.computed not in (None, assessment.status):
+            sentences.append(gettext("Rådet har i stället bedömt det som %(status)s.") % judged)
+        else:
+            sentences.append(gettext("Rådet har bedömt det som %(status)s.") % judged)
+        reason = " ".join(assessment.override_reason.split())
+        if reason:
+            sentences.append(gettext("Motivering: %(reason)s") % {"reason": reason})
+        return " ".join(sentences)
+    current = Status(assessment.status)
+    if current == Status.NO_TARGET:
+        return gettext("Måttet har inget mål: siffran visas som sammanhang och bedöms inte.")
+    if assessment.done_in is not None:
+        return gettext(
+            "Genomfört %(year)s; ett engångsåtagande förblir genomfört, alltså %(status)s."
+        ) % {"year": assessment.done_in, "status": words(current)}
+    in_progress = current == Status.IN_PROGRESS
+    sentences = target_sentences(indicator, in_progress)
+    numbers = {"status": words(current)}
+    if assessment.value is None:
+        if in_progress:
+            sentences += [gettext("Inget utfall är rapporterat än."), still_open(assessment)]
+        else:
+            sentences.append(gettext("Inget utfall rapporterades, alltså %(status)s.") % numbers)
+        return " ".join(sentences)
+    numbers["fact"] = outcome_fact(indicator, assessment)
+    if in_progress:
+        sentences += [f"{numbers['fact']}.", still_open(assessment)]
+    elif current == Status.NOT_REPORTED:  # a sum of parts without the year's last part
+        sentences.append(
+            gettext("%(fact)s, men årets sista del är inte rapporterad, alltså %(status)s.")
+            % numbers
+        )
+    else:
+        sentences.append(gettext("%(fact)s, alltså %(status)s.") % numbers)
+    return " ".join(sentences)
+
+
+def words(status):
+    """A status inside a sentence: "ej uppfyllt"."""
+    return str(Status(status).label).lower()
+
+
+def target_sentences(indicator, in_progress):
+    sentence = TARGET_SENTENCES.get(indicator.rule)
+    if sentence is None:
+        return []
+    sentences = [str(sentence[in_progress]) % {"target": indicator.target_label}]
+    threshold = THRESHOLD_SENTENCES.get(indicator.rule)
+    if threshold is not None and indicator.target_value is not None:
+        limit = indicator.format_value(indicator.threshold)
+        sentences.append(str(threshold) % {"threshold": limit})
+    return sentences
+
+
+def still_open(assessment):
+    if assessment.through:  # a part of the year: the year's target is judged once it is over
+        return gettext("Årets mål bedöms när året är slut: pågående.")
+    return gettext("Året är inte slut än: pågående.")
+
+
+def outcome_fact(indicator, assessment):
+    """The outcome against the target, without the verdict: "Utfallet 104 st är 52 % av målet"."""
+    value = indicator.format_value(assessment.value)
+    if assessment.through:
+        value = gettext("%(value)s efter %(part)s") % {"value": value, "part": assessment.through}
+    numbers = {"value": value}
+    rule = indicator.rule
+    if (
+        rule == Rule.AT_LEAST
+        and indicator.kind == Indicator.Kind.COUNT
+        and assessment.progress is not None
+    ):
+        numbers["percent"] = share_of_target(assessment.progress)
+        return gettext("Utfallet %(value)s är %(percent)s %% av målet") % numbers
+    if rule in (Rule.AT_LEAST, Rule.AT_MOST):
+        met = target_met(indicator, assessment.value)
+        return str(LIMIT_FACTS[rule, met]) % numbers
+    if rule in TARGET_SENTENCES and assessment.change is not None and rule != Rule.DONE:
+        numbers["change"] = change_words(indicator, assessment.change)
+        return gettext("Utfallet %(value)s är %(change)s jämfört med utgångsvärdet") % numbers
+    return gettext("Utfallet är %(value)s") % numbers
+
+
+def share_of_target(percent):
+    """52 % in whole percent, as the pages show it; 99,8 % stays 99,8 (not a misleading 100)."""
+    whole = percent.quantize(Decimal(1), ROUND_HALF_UP)
+    return format_number(percent if whole == 100 and percent != 100 else whole)
+
+
+def change_words(indicator, change):
+    """+469 st (+23,3 %), or −1,4 procentenheter for a share."""
+    if change.in_points:
+        return gettext("%(change)s procentenheter") % {"change": format_signed(change.absolute)}
+    amount = " ".join(part for part in (format_signed(change.absolute), indicator.unit) if part)
+    if change.percent is None:
+        return amount
+    return f"{amount} ({format_signed(change.percent)} %)"

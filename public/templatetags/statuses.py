@@ -1,7 +1,7 @@
 from django import template
 from django.utils.html import format_html
 
-from followup.status import ICONS, Status
+from followup.status import ICONS, Status, explain
 
 register = template.Library()
 
@@ -21,3 +21,10 @@ def status_badge(status):
         ICONS[status],
         status.label,
     )
+
+
+@register.simple_tag
+def status_explanation(indicator, assessment):
+    """How the status beside it was reached, as a line of plain text under the badge: read by
+    screen readers with the status and printed with the page (not a tooltip)."""
+    return format_html('<span class="explanation">{}</span>', explain(indicator, assessment))

@@ -78,14 +78,16 @@ def test_the_example_promise_pages_have_no_wcag_violations(page, language):
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
-def test_the_promise_pages_have_no_wcag_violations_on_a_phone(phone, language):
-    """At 390 px every table, the overview at the top included, is a stack of labelled cards."""
+def test_the_promise_and_indicator_pages_have_no_wcag_violations_on_a_phone(phone, language):
+    """At 390 px every table, the overview at the top included, is a stack of labelled cards,
+    each status with its explanation under its badge."""
     example = demo.load()
     if language == "en":
         phone.goto("/")
         phone.get_by_role("button", name="In English").click()
     found = {}
-    for url, commitments in [("/eskilstuna/2021/", 5), (example.get_absolute_url(), 3)]:
+    pages = [("/eskilstuna/2021/", 5), ("/eskilstuna/2021/indikator/1/", 0)]
+    for url, commitments in [*pages, (example.get_absolute_url(), 3)]:
         phone.goto(url)
         assert phone.locator("html").get_attribute("lang") == language
         assert phone.locator(".overview-table tbody tr").count() == commitments

@@ -100,3 +100,13 @@ def test_a_phone_reader_goes_from_the_overview_to_the_missed_commitment(phone):
     row.get_by_role("link").click()
     assert phone.url.endswith("#atagande-2")
     expect(phone.locator("#atagande-2 h3")).to_be_in_viewport()
+
+
+def test_a_status_says_how_it_was_reached_on_a_phone_in_plain_text(phone):
+    phone.goto("/eskilstuna/2021/")
+    explanation = phone.get_by_text("Utfallet 104 st är 52 % av målet, alltså ej uppfyllt.")
+    expect(explanation).to_be_visible()
+    # Under the badge of the same cell, whose label a phone reader sees as "Status: …".
+    cell = phone.locator("td.status-cell", has=explanation)
+    expect(cell.locator(".badge")).to_have_text("✗ Ej uppfyllt")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
