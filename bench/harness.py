@@ -45,17 +45,20 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 PASSWORD = "lasttest-losenord-2026"  # noqa: S105 - a scratch database's test users only
 
 
+def tagged_result(command, tag, what, env=None):
+    """Runs `command` and returns the JSON it printed last on a line `TAG {json}`; exits with
+    its output when it failed or printed none."""
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env)
+    lines = [line for line in result.stdout.splitlines() if line.startswith(f"{tag} ")]
+    if result.returncode or not lines:
+        raise SystemExit(f"{what} failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+    return json.loads(lines[-1].removeprefix(f"{tag} "))
+
+
 def run_case(script, case, path):
     """`script --case case path` run in a fresh process, whose memory is then its own: the
     figures it printed last as `RESULT {json}`."""
-    result = subprocess.run(
-        [sys.executable, str(script), "--case", case, str(path)],
-        capture_output=True, text=True, cwd=ROOT, check=False,
-    )  # fmt: skip
-    lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
-    if result.returncode or not lines:
-        raise SystemExit(f"{case} failed:\n{result.stdout[-2000:]}{result.stderr[-3000:]}")
-    return json.loads(lines[-1].removeprefix("RESULT "))
+    return tagged_result([sys.executable, str(script), "--case", case, str(path)], "RESULT", case)
 
 
 _run_dir = None
@@ -150,17 +153,8 @@ def prepare_database(name, env, **data_options):
     # DEBUG off serves hashed static files from the manifest that collectstatic writes.
     manage(env, "collectstatic", "--noinput", "-v0")
     args = [f"--{key.replace('_', '-')}={value}" for key, value in data_options.items()]
-    result = subprocess.run(
-        [PYTHON, str(ROOT / "bench" / "benchdata.py"), *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    lines = [line for line in result.stdout.splitlines() if line.startswith("BENCHDATA ")]
-    if result.returncode or not lines:
-        raise SystemExit(f"benchdata.py failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
-    data = json.loads(lines[-1].removeprefix("BENCHDATA "))
+    command = [PYTHON, str(ROOT / "bench" / "benchdata.py"), *args]
+    data = tagged_result(command, "BENCHDATA", "benchdata.py", env=env)
     log(f"database {name}: migrated and filled in {time.perf_counter() - started:.1f} s")
     return data
 

@@ -56,7 +56,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import harness  # noqa: E402
 from harness import Checks, Client, find_form, form_errors, log  # noqa: E402
-from serving import milliseconds, redis_answers, settle  # noqa: E402
+from serving import redis_answers, settle, wrk_figures  # noqa: E402
 
 DATABASE = "medborgarloften_season"
 # Reader connections per kind of page, out of 16 (scaled for more): like real visits, most go to
@@ -168,18 +168,8 @@ print("PAGES " + json.dumps(pages))
 def council_pages(env):
     """{username: [admin and council page addresses]}, for an administrator and a coordinator
     of COORDINATED_AREAS areas that it creates (bench/logged_in_pages.py)."""
-    result = subprocess.run(
-        [harness.PYTHON, "-c", COUNCIL_CODE, str(COORDINATED_AREAS), harness.PASSWORD],
-        cwd=harness.ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    lines = [line for line in result.stdout.splitlines() if line.startswith("PAGES ")]
-    if result.returncode or not lines:
-        raise SystemExit(f"council users failed:\n{result.stdout[-2000:]}{result.stderr[-3000:]}")
-    return json.loads(lines[-1].removeprefix("PAGES "))
+    command = [harness.PYTHON, "-c", COUNCIL_CODE, str(COORDINATED_AREAS), harness.PASSWORD]
+    return harness.tagged_result(command, "PAGES", "council users", env=env)
 
 
 # --- readers: wrk -----------------------------------------------------------------------------
@@ -224,22 +214,20 @@ def wrk_result(process):
     if process.returncode:
         raise SystemExit(f"wrk failed: {errors}\n{output}")
     requests = int(re.search(r"(\d+) requests in", output).group(1))
-    latency = {p: milliseconds(v) for p, v in re.findall(r"\s(50|99)%\s+([\d.]+\w+)", output)}
-    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    rps, p50, p99, bad = wrk_figures(output)
     socket = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
     hits, misses, others = (int(x) for x in re.search(r"KEPT (\d+) (\d+) (\d+)", output).groups())
     return {
         "requests": requests,
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
-        "p50": latency["50"],
-        "p99": latency["99"],
+        "rps": rps,
+        "p50": p50,
+        "p99": p99,
         "hits": hits,
         "misses": misses,
         "others": others,
-        "errors": (int(bad[1]) if bad else 0)
-        + (sum(int(x) for x in socket.groups()) if socket else 0),
+        "errors": bad + (sum(int(x) for x in socket.groups()) if socket else 0),
     }
 
 

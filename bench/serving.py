@@ -82,12 +82,19 @@ def wrk(base, path, seconds, connections):
     command += ["--latency", "--timeout", "30s", "--header", "Accept-Encoding: gzip, deflate, br"]
     command.append(base + path)  # asking for compression, as every browser does
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rps, p50, p99, non_2xx = wrk_figures(output)
+    if non_2xx:
+        raise SystemExit(f"{path}: {non_2xx} answers were not 2xx:\n{output}")
+    return rps, p50, p99
+
+
+def wrk_figures(output):
+    """From wrk's report (with --latency): requests per second, p50 and p99 in milliseconds, and
+    the number of answers that were not 2xx or 3xx."""
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     latency = {p: milliseconds(v) for p, v in re.findall(r"\s(50|99)%\s+([\d.]+\w+)", output)}
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    if non_2xx:
-        raise SystemExit(f"{path}: {non_2xx.group(1)} answers were not 2xx:\n{output}")
-    return rps, latency["50"], latency["99"]
+    return rps, latency["50"], latency["99"], int(non_2xx.group(1)) if non_2xx else 0
 
 
 def milliseconds(text):

@@ -402,3 +402,29 @@ def missing_outcomes_of(candidates, today):
         for year, missing in missing_by_year.items():
             if missing:
                 yield promise, year, missing
+
+
+def judge_rows(audience, year, rows):
+    """The browse page's rows (promise, commitment, year) as it shows them: (promise report,
+    commitment report, year summary, status), the reports made of these rows' commitments
+    alone."""
+    commitments = list({commitment.pk: commitment for _p, commitment, _y in rows}.values())
+    add_row_data(commitments, year)
+    chosen = {}
+    for promise, commitment in dict.fromkeys((p, c) for p, c, _year in rows):
+        chosen.setdefault(promise.pk, (promise, []))[1].append(commitment)
+    reports = {}
+    for pk, (promise, its_commitments) in chosen.items():
+        made = promise_report(promise, audience, year=year, only=its_commitments)
+        reports[pk] = (
+            made,
+            {c.commitment.pk: c for c in made.commitments},
+            {summary.year: summary for summary in made.years},
+        )
+    shown = []
+    for promise, commitment, shown_year in rows:
+        made, commitment_reports, summaries = reports[promise.pk]
+        commitment_report = commitment_reports[commitment.pk]
+        summary = summaries[shown_year]
+        shown.append((made, commitment_report, summary, commitment_report.status_in(shown_year)))
+    return shown

@@ -4,8 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from followup import report
 from followup.status import Status
-from promises.models import Area, Party, Theme
+from promises.models import Area, Commitment, Party, Theme
 
 
 class BrowseForm(forms.Form):
@@ -41,6 +42,20 @@ class BrowseForm(forms.Form):
         if data["part"]:
             promises = promises.filter(commitments__parties=data["part"])
         return promises.distinct()
+
+    def rows(self, audience, promises):
+        """The rows that can match, as (promise, commitment, year), in the order shown: the
+        matching commitments of the matching promises, each in the years a report of it shows.
+        Their status is judged afterwards (report.judge_rows)."""
+        year = self.cleaned_data["ar"]
+        commitments = self.narrow_commitments(Commitment.objects.all())
+        return [
+            (promise, commitment, shown_year)
+            for promise in report.with_commitment_list(self.narrow(promises), commitments)
+            for commitment in promise.commitment_list
+            for shown_year in report.visible_years(promise, audience)
+            if year is None or shown_year == year
+        ]
 
     def narrow_commitments(self, commitments):
         """The commitments that can match, of the theme and party chosen; status is judged

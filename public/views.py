@@ -117,11 +117,11 @@ def browse(request):
     rows, year, status = [], None, None
     if form.is_valid():
         year, status = form.cleaned_data["ar"], form.cleaned_data["status"]
-        rows = browse_rows(audience, form, promises)
+        rows = form.rows(audience, promises)
         if status:  # every row must be judged to know whether it has that status
-            rows = [row for row in judge_rows(audience, year, rows) if row[3] == status]
+            rows = [row for row in report.judge_rows(audience, year, rows) if row[3] == status]
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("sida"))
-    shown = page.object_list if status else judge_rows(audience, year, page.object_list)
+    shown = page.object_list if status else report.judge_rows(audience, year, page.object_list)
     context = {
         "form": form,
         "page": page,
@@ -129,47 +129,6 @@ def browse(request):
         "one_year_at_a_time": not data.get("omrade"),
     }
     return render(request, "public/browse.html", context)
-
-
-def browse_rows(audience, form, promises):
-    """The browse page's rows that can match, as (promise, commitment, year), in the order shown:
-    the matching commitments of the matching promises, each in the years a report of it shows."""
-    year = form.cleaned_data["ar"]
-    commitments = form.narrow_commitments(Commitment.objects.all())
-    return [
-        (promise, commitment, shown_year)
-        for promise in report.with_commitment_list(form.narrow(promises), commitments)
-        for commitment in promise.commitment_list
-        for shown_year in report.visible_years(promise, audience)
-        if year is None or shown_year == year
-    ]
-
-
-def judge_rows(audience, year, rows):
-    """The rows (promise, commitment, year) as the page shows them: (promise report, commitment
-    report, year summary, status), the reports made of these rows' commitments alone."""
-    commitments = list({commitment.pk: commitment for _, commitment, _ in rows}.values())
-    report.add_row_data(commitments, year)
-    chosen = {}
-    for promise, commitment in dict.fromkeys((p, c) for p, c, _ in rows):
-        chosen.setdefault(promise.pk, (promise, []))[1].append(commitment)
-    reports = {}
-    for pk, (promise, its_commitments) in chosen.items():
-        promise_report = report.promise_report(promise, audience, year=year, only=its_commitments)
-        reports[pk] = (
-            promise_report,
-            {c.commitment.pk: c for c in promise_report.commitments},
-            {summary.year: summary for summary in promise_report.years},
-        )
-    shown = []
-    for promise, commitment, shown_year in rows:
-        promise_report, commitment_reports, summaries = reports[promise.pk]
-        commitment_report = commitment_reports[commitment.pk]
-        summary = summaries[shown_year]
-        shown.append(
-            (promise_report, commitment_report, summary, commitment_report.status_in(shown_year))
-        )
-    return shown
 
 
 @staff_member_required
